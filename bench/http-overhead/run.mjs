@@ -1,0 +1,601 @@
+#!/usr/bin/env node
+// HTTP overhead benchmark: bare Express vs instrumented Express servers.
+//
+//   node bench/http-overhead/run.mjs [--rounds N] [--duration S] [--warmup S] [--quick]
+//        [--connections N] [--ids N] [--variants a,b,...] [--no-pin] [--max-minutes M] [--out FILE]
+//
+// Each variant is its own child process pinned to core 1; this process (load generator
+// = autocannon in-process, scraper, orchestration) pins itself to core 0. Rounds are
+// interleaved (A B C D E, B C D E A, ...); each run = warm-up (excluded) + measured
+// window. Server CPU per request comes from process.cpuUsage() deltas taken in the child
+// over the measured window. Results: table on stdout + JSON in bench/results/.
+import { spawn, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Samples, summary, median, quantileSorted, cv, fmt, table } from '../lib/stats.mjs';
+
+const require = createRequire(import.meta.url);
+const autocannon = require('autocannon');
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const benchDir = path.resolve(here, '..');
+const repoRoot = path.resolve(benchDir, '..');
+const pulseDist = path.join(repoRoot, 'exporter', 'dist', 'index.js');
+
+// ---------------------------------------------------------------- variants
+// expect: a pattern the metrics output must contain once /api/users/:id was hit
+// (proves the instrumentation is active and resolves the route template).
+const VARIANTS = {
+  bare: { file: 'bare.mjs', label: 'bare Express', expect: null },
+  'prom-client': {
+    file: 'prom-client.mjs',
+    label: 'prom-client histogram',
+    expect: /route="\/api\/users\/:id"/,
+  },
+  'prom-bundle': {
+    file: 'prom-bundle.mjs',
+    label: 'express-prom-bundle',
+    expect: /path="\/api\/users\/#val"/,
+  },
+  otel: {
+    file: 'otel.mjs',
+    label: 'OpenTelemetry SDK',
+    expect: /http_route="\/api\/users\/:id"/,
+  },
+  'otel-traces': {
+    file: 'otel.mjs',
+    label: 'OTel SDK + spans',
+    env: { BENCH_OTEL_TRACES: '1' },
+    expect: /http_route="\/api\/users\/:id"/,
+  },
+  pulse: { file: 'pulse.mjs', label: 'Pulse', expect: /\/api\/users\/:id/ },
+};
+const DEFAULT_VARIANTS = ['bare', 'prom-client', 'prom-bundle', 'otel', 'pulse'];
+
+// ---------------------------------------------------------------- options
+function parseArgs(argv) {
+  const o = {
+    rounds: 12,
+    duration: 5,
+    warmup: 2,
+    connections: 10,
+    ids: 1000,
+    variants: null,
+    pin: true,
+    maxMinutes: null,
+    out: path.join(benchDir, 'results', 'http-overhead.json'),
+    quick: false,
+  };
+  const num = (i) => {
+    const v = Number(argv[i + 1]);
+    if (!Number.isFinite(v) || v <= 0) throw new Error(`${argv[i]} needs a positive number`);
+    return v;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--rounds') o.rounds = Math.floor(num(i++));
+    else if (a === '--duration') o.duration = num(i++);
+    else if (a === '--warmup') o.warmup = num(i++);
+    else if (a === '--connections') o.connections = Math.floor(num(i++));
+    else if (a === '--ids') o.ids = Math.floor(num(i++));
+    else if (a === '--max-minutes') o.maxMinutes = num(i++);
+    else if (a === '--variants') o.variants = String(argv[++i] ?? '').split(',').filter(Boolean);
+    else if (a === '--out') o.out = path.resolve(String(argv[++i]));
+    else if (a === '--no-pin') o.pin = false;
+    else if (a === '--quick') o.quick = true;
+    else if (a === '--help' || a === '-h') {
+      console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 11).join('\n'));
+      process.exit(0);
+    } else throw new Error(`unknown argument ${a}`);
+  }
+  if (o.quick) {
+    // smoke check: explicit flags still win when given after --quick? keep it simple:
+    // --quick sets the small defaults, explicit --rounds/--duration/--warmup override them.
+    const explicit = new Set(argv.filter((a) => a.startsWith('--')));
+    if (!explicit.has('--rounds')) o.rounds = 3;
+    if (!explicit.has('--duration')) o.duration = 2;
+    if (!explicit.has('--warmup')) o.warmup = 1;
+  }
+  return o;
+}
+
+const opts = parseArgs(process.argv.slice(2));
+
+let variantNames = opts.variants ?? DEFAULT_VARIANTS.slice();
+for (const v of variantNames) if (!VARIANTS[v]) throw new Error(`unknown variant ${v} (known: ${Object.keys(VARIANTS)})`);
+if (!variantNames.includes('bare')) variantNames.unshift('bare');
+const skipped = {};
+if (variantNames.includes('pulse') && !existsSync(pulseDist)) {
+  skipped.pulse = `exporter/dist/index.js not found (run: npm run build -w exporter)`;
+  variantNames = variantNames.filter((v) => v !== 'pulse');
+  if (opts.variants?.includes('pulse')) console.error(`error: pulse requested but ${skipped.pulse}`);
+}
+
+// Time budget: per run warm-up + duration + ~1.5 s overhead; hard cap = 2x + 2 min.
+const estimateSec = opts.rounds * variantNames.length * (opts.warmup + opts.duration + 1.5) + 20;
+const capSec = opts.maxMinutes ? opts.maxMinutes * 60 : estimateSec * 2 + 120;
+
+// ---------------------------------------------------------------- pinning
+let pinned = false;
+if (opts.pin) {
+  if (os.availableParallelism() < 2) {
+    console.error('warning: fewer than 2 cores: running unpinned');
+  } else {
+    try {
+      // -a: every thread of this process (libuv pool, V8 helpers); threads created later inherit.
+      execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
+      pinned = true;
+    } catch (e) {
+      console.error(`warning: taskset failed (${e.message}): running unpinned`);
+    }
+  }
+}
+
+// ---------------------------------------------------------------- children
+const children = new Map(); // name -> {proc, port, metricsUrl, pending: Map}
+let shuttingDown = false;
+
+function killAll(signal = 'SIGTERM') {
+  for (const c of children.values()) {
+    if (c.proc.exitCode === null && c.proc.signalCode === null) {
+      try {
+        c.proc.kill(signal);
+      } catch {
+        /* already gone */
+      }
+    }
+  }
+}
+
+process.on('exit', () => killAll('SIGKILL'));
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(sig, () => {
+    console.error(`\n${sig}: stopping children`);
+    shuttingDown = true;
+    killAll('SIGTERM');
+    setTimeout(() => process.exit(130), 300);
+  });
+}
+
+function startChild(name) {
+  const v = VARIANTS[name];
+  const file = path.join(here, 'servers', v.file);
+  const nodeArgs = [file];
+  const cmd = pinned ? 'taskset' : process.execPath;
+  const args = pinned ? ['-c', '1', process.execPath, ...nodeArgs] : nodeArgs;
+  const env = {
+    ...process.env,
+    NODE_ENV: 'production',
+    BENCH_CHILD_TTL_MS: String(Math.ceil((capSec + 120) * 1000)),
+    // OpenTelemetry: nothing leaves the process except the Prometheus endpoint.
+    OTEL_TRACES_EXPORTER: 'none',
+    OTEL_LOGS_EXPORTER: 'none',
+    OTEL_METRICS_EXPORTER: 'none',
+    ...(v.env ?? {}),
+  };
+  const proc = spawn(cmd, args, { cwd: benchDir, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = { name, proc, port: 0, metricsUrl: null, pending: new Map(), nextId: 1 };
+  children.set(name, child);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name}: not ready after 30 s`)), 30_000);
+    proc.on('message', (m) => {
+      if (m?.type === 'ready') {
+        clearTimeout(timer);
+        child.port = m.port;
+        child.metricsUrl = m.metricsUrl;
+        resolve(child);
+      } else if (m?.type === 'stats') {
+        const p = child.pending.get(m.id);
+        if (p) {
+          child.pending.delete(m.id);
+          p(m);
+        }
+      }
+    });
+    proc.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      children.delete(name);
+      if (!shuttingDown) reject(new Error(`${name}: exited (code ${code}, signal ${signal})`));
+    });
+    proc.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+  });
+}
+
+function childStats(child) {
+  return new Promise((resolve, reject) => {
+    const id = child.nextId++;
+    const timer = setTimeout(() => {
+      child.pending.delete(id);
+      reject(new Error(`${child.name}: no stats reply`));
+    }, 5000);
+    child.pending.set(id, (m) => {
+      clearTimeout(timer);
+      resolve(m);
+    });
+    child.proc.send({ cmd: 'stats', id });
+  });
+}
+
+// ---------------------------------------------------------------- http helpers
+function get(url, agent) {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { agent }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.setTimeout(10_000, () => req.destroy(new Error(`timeout ${url}`)));
+    req.on('error', reject);
+  });
+}
+
+function startScraper(url) {
+  const st = { scrapes: 0, errors: 0, bytes: 0, ms: [] };
+  if (!url) return { stop: () => null };
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  let inFlight = false;
+  const tick = () => {
+    if (inFlight) return; // never stack scrapes
+    inFlight = true;
+    const t0 = performance.now();
+    get(url, agent).then(
+      (r) => {
+        inFlight = false;
+        if (r.status !== 200) st.errors++;
+        st.scrapes++;
+        st.bytes = Buffer.byteLength(r.body);
+        st.ms.push(performance.now() - t0);
+      },
+      () => {
+        inFlight = false;
+        st.errors++;
+      },
+    );
+  };
+  tick();
+  const iv = setInterval(tick, 1000);
+  return {
+    stop() {
+      clearInterval(iv);
+      agent.destroy();
+      return { scrapes: st.scrapes, errors: st.errors, bytes: st.bytes, msMedian: median(st.ms) };
+    },
+  };
+}
+
+// ---------------------------------------------------------------- load
+const requests = Array.from({ length: opts.ids }, (_, i) => ({ method: 'GET', path: `/api/users/${i + 1}` }));
+
+function load(port, durationSec, latencies) {
+  return new Promise((resolve, reject) => {
+    let count = 0;
+    const t0 = performance.now();
+    const inst = autocannon(
+      {
+        url: `http://127.0.0.1:${port}`,
+        connections: opts.connections,
+        pipelining: 1,
+        duration: durationSec,
+        requests,
+        timeout: 10,
+      },
+      (err, res) => {
+        const elapsed = (performance.now() - t0) / 1000;
+        if (err) reject(err);
+        else resolve({ res, count, elapsed });
+      },
+    );
+    inst.on('response', (_client, statusCode, _bytes, responseTimeMs) => {
+      count++;
+      if (latencies) latencies.push(responseTimeMs);
+    });
+  });
+}
+
+async function runOne(name, round) {
+  const child = children.get(name);
+  if (!child) throw new Error(`${name}: child not running`);
+  const scraper = startScraper(child.metricsUrl);
+  try {
+    await load(child.port, opts.warmup, null);
+    const others = [...children.values()].filter((c) => c !== child);
+    const before = await childStats(child);
+    const othersBefore = await Promise.all(others.map(childStats));
+    const latencies = new Samples(1 << 16);
+    const lg0 = process.cpuUsage();
+    const { res, count, elapsed } = await load(child.port, opts.duration, latencies);
+    const lg = process.cpuUsage(lg0);
+    const after = await childStats(child);
+    const othersAfter = await Promise.all(others.map(childStats));
+    const cpuUs = after.cpuUser + after.cpuSystem - (before.cpuUser + before.cpuSystem);
+    const windowSec = (after.t - before.t) / 1000;
+    let bgCpuUs = 0;
+    othersAfter.forEach((a, i) => {
+      bgCpuUs += a.cpuUser + a.cpuSystem - (othersBefore[i].cpuUser + othersBefore[i].cpuSystem);
+    });
+    const lat = latencies.sortedView();
+    return {
+      variant: name,
+      round,
+      requests: count,
+      elapsedSec: elapsed,
+      rps: count / elapsed,
+      cpuUsPerReq: cpuUs / count,
+      cpuUtil: cpuUs / 1e6 / windowSec, // fraction of core 1 used by the server
+      cpuUserUs: after.cpuUser - before.cpuUser,
+      cpuSystemUs: after.cpuSystem - before.cpuSystem,
+      idleSiblingsCpuMsPerSec: bgCpuUs / 1000 / windowSec,
+      loadgenCpuUtil: (lg.user + lg.system) / 1e6 / elapsed, // fraction of core 0 used by this process
+      p50Ms: quantileSorted(lat, 0.5),
+      p90Ms: quantileSorted(lat, 0.9),
+      p99Ms: quantileSorted(lat, 0.99),
+      maxMs: lat.length ? lat[lat.length - 1] : NaN,
+      errors: res.errors,
+      timeouts: res.timeouts,
+      non2xx: res.non2xx,
+      rssMB: after.rss / 1048576,
+      loadavg1: os.loadavg()[0],
+      scrape: scraper.stop(),
+      _latencies: latencies,
+    };
+  } catch (e) {
+    scraper.stop();
+    throw e;
+  }
+}
+
+// ---------------------------------------------------------------- versions
+function pkgVersion(name) {
+  for (const base of [path.join(benchDir, 'node_modules'), path.join(repoRoot, 'node_modules')]) {
+    const p = path.join(base, name, 'package.json');
+    if (existsSync(p)) return JSON.parse(readFileSync(p, 'utf8')).version;
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------- main
+async function main() {
+  const startedAt = new Date();
+  const deadline = Date.now() + capSec * 1000;
+  const hardKill = setTimeout(() => {
+    console.error(`\nhard time cap (${Math.round(capSec + 60)} s) reached: killing children and exiting`);
+    killAll('SIGKILL');
+    process.exit(2);
+  }, (capSec + 60) * 1000);
+
+  console.log(
+    `http-overhead: ${variantNames.join(', ')} | ${opts.rounds} rounds x (${opts.warmup} s warm-up + ${opts.duration} s)` +
+      ` | ${opts.connections} connections, ids 1..${opts.ids} | ${pinned ? 'servers on core 1, load on core 0' : 'UNPINNED'}` +
+      ` | est. ${Math.round(estimateSec)} s, cap ${Math.round(capSec)} s`,
+  );
+  for (const [v, why] of Object.entries(skipped)) console.log(`skipping ${v}: ${why}`);
+
+  // Start every variant once; they stay up (idle) across rounds so the JIT is warm.
+  const failed = {};
+  for (const name of variantNames) {
+    try {
+      await startChild(name);
+    } catch (e) {
+      failed[name] = e.message;
+      console.error(`variant ${name} failed to start: ${e.message}`);
+    }
+  }
+  if (!children.has('bare')) throw new Error('baseline (bare) did not start');
+  variantNames = variantNames.filter((n) => children.has(n));
+
+  // Sanity: the route answers, metrics endpoints answer and carry the route template.
+  const checks = {};
+  for (const name of variantNames) {
+    const c = children.get(name);
+    const agent = new http.Agent({ keepAlive: false });
+    const r = await get(`http://127.0.0.1:${c.port}/api/users/42`, agent);
+    const h = await get(`http://127.0.0.1:${c.port}/health`, agent);
+    const ok = r.status === 200 && JSON.parse(r.body).id === 42 && h.status === 200;
+    let metricsOk = null;
+    let metricsBytes = null;
+    if (c.metricsUrl) {
+      const m = await get(c.metricsUrl, agent);
+      metricsBytes = Buffer.byteLength(m.body);
+      metricsOk = m.status === 200 && (!VARIANTS[name].expect || VARIANTS[name].expect.test(m.body));
+      if (!metricsOk)
+        console.error(
+          `warning: ${name}: metrics at ${c.metricsUrl} (status ${m.status}) lack ${VARIANTS[name].expect}; first lines:\n` +
+            m.body.split('\n').slice(0, 8).join('\n'),
+        );
+    }
+    if (!ok) console.error(`warning: ${name}: /api/users/42 or /health answered wrongly: ${r.status} ${r.body}`);
+    checks[name] = { routeOk: ok, metricsUrl: c.metricsUrl, metricsOk, metricsBytes };
+    agent.destroy();
+  }
+
+  const runs = [];
+  let incomplete = false;
+  outer: for (let round = 0; round < opts.rounds; round++) {
+    const order = variantNames.map((_, i) => variantNames[(i + round) % variantNames.length]);
+    for (const name of order) {
+      if (shuttingDown) break outer;
+      if (Date.now() > deadline) {
+        console.error(`time cap (${Math.round(capSec)} s) reached: stopping after round ${round}`);
+        incomplete = true;
+        break outer;
+      }
+      if (!variantNames.includes(name)) continue;
+      let r;
+      try {
+        r = await runOne(name, round);
+      } catch (e) {
+        if (name === 'bare' || shuttingDown) throw e;
+        failed[name] = `round ${round + 1}: ${e.message}`;
+        console.error(`variant ${name} failed, dropped from the comparison: ${e.message}`);
+        variantNames = variantNames.filter((v) => v !== name);
+        continue;
+      }
+      runs.push(r);
+      const flag = r.errors || r.non2xx || r.timeouts ? `  ERRORS ${r.errors}/${r.non2xx}/${r.timeouts}` : '';
+      console.log(
+        `round ${String(round + 1).padStart(2)}/${opts.rounds} ${name.padEnd(12)} ${fmt(r.rps, 0).padStart(6)} req/s` +
+          `  cpu ${fmt(r.cpuUsPerReq, 1).padStart(6)} us/req (server ${fmt(r.cpuUtil * 100, 0)}%, loadgen ${fmt(r.loadgenCpuUtil * 100, 0)}%)` +
+          `  p50 ${fmt(r.p50Ms, 2)} ms  p99 ${fmt(r.p99Ms, 2)} ms` +
+          (r.scrape ? `  scrapes ${r.scrape.scrapes} (${fmt(r.scrape.bytes / 1024, 1)} KiB)` : '') +
+          flag,
+      );
+    }
+  }
+
+  clearTimeout(hardKill);
+  shuttingDown = true;
+  killAll('SIGTERM');
+
+  // ------------------------------------------------------------ pooling
+  const completeRounds = [...new Set(runs.map((r) => r.round))].filter(
+    (round) => variantNames.every((v) => runs.some((r) => r.round === round && r.variant === v)),
+  );
+  const byRound = (v, round) => runs.find((r) => r.variant === v && r.round === round);
+  const results = {};
+  for (const v of variantNames) {
+    const mine = runs.filter((r) => r.variant === v);
+    const pooled = new Samples(1 << 20);
+    for (const r of mine) pooled.pushAll(r._latencies);
+    const lat = pooled.sortedView();
+    const ratios = [];
+    const addedCpu = [];
+    for (const round of completeRounds) {
+      const a = byRound(v, round);
+      const b = byRound('bare', round);
+      ratios.push(a.rps / b.rps);
+      addedCpu.push(a.cpuUsPerReq - b.cpuUsPerReq);
+    }
+    const scrapes = mine.map((r) => r.scrape).filter(Boolean);
+    results[v] = {
+      label: VARIANTS[v].label,
+      runs: mine.length,
+      rps: summary(mine.map((r) => r.rps)),
+      rpsCv: cv(mine.map((r) => r.rps)),
+      ratioVsBare: summary(ratios),
+      cpuUsPerReq: summary(mine.map((r) => r.cpuUsPerReq)),
+      addedCpuUsPerReq: summary(addedCpu),
+      latencyPooledMs: {
+        p50: quantileSorted(lat, 0.5),
+        p90: quantileSorted(lat, 0.9),
+        p99: quantileSorted(lat, 0.99),
+        max: lat.length ? lat[lat.length - 1] : NaN,
+        samples: lat.length,
+      },
+      p99MedianOfRoundsMs: median(mine.map((r) => r.p99Ms)),
+      errors: mine.reduce((s, r) => s + r.errors + r.non2xx + r.timeouts, 0),
+      scrape: scrapes.length
+        ? {
+            total: scrapes.reduce((s, x) => s + x.scrapes, 0),
+            errors: scrapes.reduce((s, x) => s + x.errors, 0),
+            lastBytes: scrapes[scrapes.length - 1].bytes,
+            msMedian: median(scrapes.map((x) => x.msMedian).filter((x) => !Number.isNaN(x))),
+          }
+        : null,
+      rssMBMax: Math.max(...mine.map((r) => r.rssMB)),
+      idleSiblingsCpuMsPerSec: median(mine.map((r) => r.idleSiblingsCpuMsPerSec)),
+      serverCpuUtil: median(mine.map((r) => r.cpuUtil)),
+      loadgenCpuUtil: median(mine.map((r) => r.loadgenCpuUtil)),
+    };
+  }
+
+  // ------------------------------------------------------------ report
+  const rows = [
+    [
+      'variant',
+      'req/s',
+      'ratio vs bare [min-max]',
+      'CPU us/req',
+      '+CPU us/req vs bare [min-max]',
+      'p50 ms',
+      'p99 ms',
+      'scrape KiB',
+      'RSS MB',
+    ],
+  ];
+  for (const v of variantNames) {
+    const s = results[v];
+    const isBare = v === 'bare';
+    rows.push([
+      v,
+      fmt(s.rps.median, 0),
+      isBare ? '1' : `${fmt(s.ratioVsBare.median, 3)} [${fmt(s.ratioVsBare.min, 3)}-${fmt(s.ratioVsBare.max, 3)}]`,
+      fmt(s.cpuUsPerReq.median, 1),
+      isBare
+        ? '0'
+        : `${fmt(s.addedCpuUsPerReq.median, 1)} [${fmt(s.addedCpuUsPerReq.min, 1)}-${fmt(s.addedCpuUsPerReq.max, 1)}]`,
+      fmt(s.latencyPooledMs.p50, 2),
+      fmt(s.latencyPooledMs.p99, 2),
+      s.scrape ? fmt(s.scrape.lastBytes / 1024, 1) : '-',
+      fmt(s.rssMBMax, 0),
+    ]);
+  }
+  console.log('');
+  console.log(
+    `Medians over ${completeRounds.length} complete rounds; ratio and +CPU are per-round pairs with bare, then median;` +
+      ` latency pooled over all measured responses.`,
+  );
+  console.log(table(rows));
+  console.log('');
+  const noise = variantNames
+    .map((v) => `${v} ${fmt(results[v].rpsCv * 100, 1)}%`)
+    .join(', ');
+  console.log(`noise: req/s coefficient of variation across rounds: ${noise}`);
+  console.log(
+    `noise: idle sibling servers used ${fmt(median(variantNames.map((v) => results[v].idleSiblingsCpuMsPerSec)), 2)} ms CPU/s (median)` +
+      `; 1-min load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`,
+  );
+  const errs = variantNames.filter((v) => results[v].errors > 0);
+  if (errs.length) console.log(`WARNING: request errors/non-2xx in: ${errs.join(', ')}`);
+  if (incomplete) console.log('WARNING: incomplete (time cap reached)');
+
+  const out = {
+    benchmark: 'http-overhead',
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    incomplete,
+    config: { ...opts, pinned, variants: variantNames, estimateSec, capSec },
+    environment: {
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+      cpus: os.cpus().map((c) => c.model),
+      versions: Object.fromEntries(
+        [
+          'express',
+          'prom-client',
+          'express-prom-bundle',
+          'autocannon',
+          '@opentelemetry/sdk-node',
+          '@opentelemetry/instrumentation-http',
+          '@opentelemetry/instrumentation-express',
+          '@opentelemetry/exporter-prometheus',
+          '@pulse-apm/exporter',
+        ].map((n) => [n, pkgVersion(n)]),
+      ),
+    },
+    skipped,
+    failed,
+    checks,
+    results,
+    runs: runs.map(({ _latencies, ...r }) => r),
+  };
+  mkdirSync(path.dirname(opts.out), { recursive: true });
+  writeFileSync(opts.out, JSON.stringify(out, null, 2) + '\n');
+  console.log(`results written to ${path.relative(process.cwd(), opts.out) || opts.out}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    killAll('SIGKILL');
+    process.exit(1);
+  },
+);

@@ -1,0 +1,11 @@
+// Variant 5: Pulse (workspace package @pulse-apm/exporter, built into exporter/dist).
+import express from 'express';
+import { createPulse } from '@pulse-apm/exporter';
+import { addRoutes, serve } from './common.mjs';
+
+const app = express();
+const pulse = createPulse({ serviceName: 'bench' });
+app.use(pulse.middleware());
+addRoutes(app, express);
+pulse.mount(app);
+await serve(app, { metricsPath: '/metrics' });

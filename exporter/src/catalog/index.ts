@@ -1,0 +1,40 @@
+// The one source of truth for every metric Pulse emits. Metrics are registered from here and
+// nowhere else; the Grafana app, dashboards, alert rules and docs/metrics.md read it too.
+// No Node-only imports in this folder.
+import * as http from './http';
+import * as pulse from './pulse';
+import type { MetricDefinition } from './types';
+
+export * from './types';
+export * from './buckets';
+export * from './http';
+export * from './pulse';
+
+/** Every metric definition, keyed by its export name. */
+export const catalog = {
+  httpServerRequestDuration: http.httpServerRequestDuration,
+  httpServerActiveRequests: http.httpServerActiveRequests,
+  httpServerRequestBodySize: http.httpServerRequestBodySize,
+  httpServerResponseBodySize: http.httpServerResponseBodySize,
+  pulseSeriesDropped: pulse.pulseSeriesDropped,
+  pulseScrapeDuration: pulse.pulseScrapeDuration,
+  pulseInternalErrors: pulse.pulseInternalErrors,
+} as const;
+
+export type Catalog = typeof catalog;
+
+export const allMetrics: readonly MetricDefinition[] = Object.values(catalog);
+
+/** prom-client's collectDefaultMetrics() families Pulse leaves unprefixed (community dashboards query them). */
+export const DEFAULT_METRIC_NAMES = [
+  'process_cpu_seconds_total',
+  'process_resident_memory_bytes',
+  'process_open_fds',
+  'process_max_fds',
+  'nodejs_eventloop_lag_p99_seconds',
+  'nodejs_heap_size_used_bytes',
+  'nodejs_heap_size_total_bytes',
+  'nodejs_gc_duration_seconds',
+  'nodejs_active_handles_total',
+  'nodejs_version_info',
+] as const;

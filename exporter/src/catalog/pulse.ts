@@ -1,0 +1,33 @@
+import { defineMetric } from './types';
+
+// Pulse's own health: what it drops, it counts.
+
+/** Value every label takes in the one series that absorbs label sets past a metric's cap. */
+export const OVERFLOW_LABEL_VALUE = '_overflow';
+
+export const pulseSeriesDropped = defineMetric({
+  name: 'pulse_series_dropped_total',
+  type: 'counter',
+  unit: '',
+  help: 'Observations folded into the _overflow series because their metric reached its series cap.',
+  labelNames: ['metric'],
+  signal: 'pulse',
+});
+
+export const pulseScrapeDuration = defineMetric({
+  name: 'pulse_scrape_duration_seconds',
+  type: 'gauge',
+  unit: 'seconds',
+  help: 'Time the previous /metrics scrape took to serialise, wall clock.',
+  labelNames: [],
+  signal: 'pulse',
+});
+
+export const pulseInternalErrors = defineMetric({
+  name: 'pulse_internal_errors_total',
+  type: 'counter',
+  unit: '',
+  help: 'Errors inside Pulse itself, caught so the host application never sees them.',
+  labelNames: ['signal'],
+  signal: 'pulse',
+});

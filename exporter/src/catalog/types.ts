@@ -1,0 +1,26 @@
+// The shape of a catalog entry. Kept free of Node imports: the Grafana app, dashboards and alert
+// rules import the catalog too.
+
+export type MetricType = 'counter' | 'gauge' | 'histogram';
+
+export type Signal = 'http' | 'db' | 'runtime' | 'deps' | 'health' | 'errors' | 'logs' | 'pulse';
+
+export interface MetricDefinition<L extends string = string> {
+  /** Prometheus name as exposed (counters end in `_total`, histograms carry their unit). */
+  readonly name: string;
+  readonly type: MetricType;
+  /** Unit suffix in OpenMetrics terms (`seconds`, `bytes`) or '' for dimensionless. */
+  readonly unit: string;
+  readonly help: string;
+  readonly labelNames: readonly L[];
+  /** Upper bounds, ascending; histograms only. */
+  readonly buckets?: readonly number[];
+  readonly signal: Signal;
+}
+
+/** Declares a metric with its label names kept as a literal union, so callers get typed labels. */
+export function defineMetric<const L extends string>(def: MetricDefinition<L>): MetricDefinition<L> {
+  return Object.freeze({ ...def, labelNames: Object.freeze([...def.labelNames]) });
+}
+
+export type LabelName<D> = D extends MetricDefinition<infer L> ? L : never;

@@ -1,0 +1,33 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/**
+ * What Pulse knows about the request being served, visible to every signal (queries, errors,
+ * logs) through AsyncLocalStorage. Signals keep their own per-request state in the `signals` slots.
+ */
+export interface RequestContext {
+  readonly traceId: string;
+  /** Normalised method (`_OTHER` for unknown ones). */
+  readonly method: string;
+  /** Route template once Express has matched one; undefined before that (or never, for 404s). */
+  route: string | undefined;
+  /** `performance.now()` when Pulse's middleware saw the request. */
+  readonly startTime: number;
+  /** Per-signal state, e.g. the db signal's query counts for N+1 detection. */
+  readonly signals: Record<string, unknown>;
+}
+
+const storage = new AsyncLocalStorage<RequestContext>();
+
+export function createRequestContext(traceId: string, method: string, startTime: number): RequestContext {
+  return { traceId, method, route: undefined, startTime, signals: {} };
+}
+
+/** Runs `fn` with `context` as the current request context. */
+export function runWithContext<R>(context: RequestContext, fn: () => R): R {
+  return storage.run(context, fn);
+}
+
+/** The request context of the code that is running now, if it runs on behalf of a request. */
+export function currentContext(): RequestContext | undefined {
+  return storage.getStore();
+}

@@ -1,0 +1,148 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  HTTP_ABORTED_ERROR,
+  HTTP_UNMATCHED_ROUTE,
+  httpServerActiveRequests,
+  httpServerRequestBodySize,
+  httpServerRequestDuration,
+  httpServerResponseBodySize,
+} from '../catalog/http';
+import type { RequestContext } from '../context/request-context';
+import { createRequestContext, runWithContext } from '../context/request-context';
+import { newTraceId, traceIdFromTraceparent } from '../context/trace-id';
+import type { PulseCore } from '../core';
+import type { TemplateCarrier } from '../express/route-templates';
+import { kMountedMiddleware, kRouteContext, kRouteTemplate } from '../express/route-templates';
+import type { GaugeSeries } from '../metrics/gauge';
+import type { HistogramSeries } from '../metrics/histogram';
+import { compileExcludedPaths } from './exclude-paths';
+import { normaliseMethod } from './methods';
+
+type Req = IncomingMessage & TemplateCarrier & { originalUrl?: string };
+type Res = ServerResponse & { [kContext]?: RequestContext };
+export type Middleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
+
+const kContext = Symbol('pulse.requestContext');
+
+/** The three histograms' series for one label set, looked up together once per request. */
+interface SeriesGroup {
+  readonly labels: readonly string[];
+  duration: HistogramSeries;
+  /** Created on first observation: most GETs have no request body, so no empty histograms. */
+  requestSize: HistogramSeries | undefined;
+  responseSize: HistogramSeries | undefined;
+}
+
+export interface HttpSignal {
+  middleware: Middleware;
+  /** The request context Pulse attached to a request, if its middleware saw it. */
+  contextOf(res: ServerResponse): RequestContext | undefined;
+}
+
+/**
+ * RED metrics per route template. The request path does as little as possible: a context object,
+ * one header, one listener; everything else happens once the response has closed.
+ */
+export function createHttpSignal(core: PulseCore, extraExcludedPaths: readonly string[]): HttpSignal {
+  const { http, metrics: metricOptions } = core.options;
+  const duration = core.metrics.histogram(httpServerRequestDuration);
+  const requestSize = core.metrics.histogram(httpServerRequestBodySize);
+  const responseSize = core.metrics.histogram(httpServerResponseBodySize);
+  const active = core.metrics.gauge(httpServerActiveRequests);
+  const isExcluded = compileExcludedPaths([...extraExcludedPaths, ...http.excludePaths]);
+  const traceIdHeader = http.traceIdHeader;
+  const routeName = http.routeName;
+  const exemplars = metricOptions.exemplars;
+  const timeOrigin = performance.timeOrigin;
+
+  const groups = new Map<string, SeriesGroup>();
+  const activeByMethod = new Map<string, GaugeSeries>();
+
+  const activeSeries = (method: string): GaugeSeries => {
+    let series = activeByMethod.get(method);
+    if (series === undefined) {
+      series = active.seriesFor([method]); // methods are a closed set: this map stays tiny
+      activeByMethod.set(method, series);
+    }
+    return series;
+  };
+
+  const groupFor = (method: string, route: string, status: string, errorType: string): SeriesGroup => {
+    const key = method + '\u0000' + status + '\u0000' + errorType + '\u0000' + route;
+    const cached = groups.get(key);
+    if (cached !== undefined) return cached;
+    const labels = [method, route, status, errorType];
+    const group: SeriesGroup = {
+      labels,
+      duration: duration.seriesFor(labels),
+      requestSize: undefined,
+      responseSize: undefined,
+    };
+    // Overflow series are not cached, so every later use still counts as dropped.
+    if (!duration.isOverflow(group.duration)) groups.set(key, group);
+    return group;
+  };
+
+  function routeOf(req: Req, status: number): string {
+    if (routeName !== undefined) {
+      const named = routeName(req);
+      if (named !== undefined) return named;
+    }
+    const template = req[kRouteTemplate];
+    if (template !== undefined) return template;
+    // A path-mounted middleware (static files, a proxy) that answered without a route.
+    const mounted = req[kMountedMiddleware];
+    return mounted !== undefined && status !== 404 ? mounted : HTTP_UNMATCHED_ROUTE;
+  }
+
+  function onResponseClose(this: Res): void {
+    const ctx = this[kContext];
+    if (ctx === undefined) return;
+    this[kContext] = undefined;
+    try {
+      const now = performance.now();
+      const req = this.req as Req;
+      activeSeries(ctx.method).dec();
+      // 'close' without 'finish': the client went away before the response was complete.
+      const aborted = !this.writableFinished;
+      const statusCode = this.statusCode;
+      const status = aborted && !this.headersSent ? '' : String(statusCode);
+      const errorType = aborted ? HTTP_ABORTED_ERROR : statusCode >= 500 ? status : '';
+      const group = groupFor(ctx.method, routeOf(req, statusCode), status, errorType);
+      const seconds = (now - ctx.startTime) / 1000;
+      if (exemplars) group.duration.observeWithExemplar(seconds, ctx.traceId, timeOrigin + now);
+      else group.duration.observe(seconds);
+      const reqLength = req.headers['content-length'];
+      if (reqLength !== undefined) {
+        const series = group.requestSize ?? requestSize.seriesFor(group.labels);
+        if (!requestSize.isOverflow(series)) group.requestSize = series;
+        series.observe(Number(reqLength) || 0);
+      }
+      const resLength = this.getHeader('content-length');
+      if (resLength !== undefined) {
+        const series = group.responseSize ?? responseSize.seriesFor(group.labels);
+        if (!responseSize.isOverflow(series)) group.responseSize = series;
+        series.observe(Number(resLength) || 0);
+      }
+    } catch (err) {
+      core.internalError('http', err);
+    }
+  }
+
+  const middleware: Middleware = function pulseMiddleware(rawReq, rawRes, next) {
+    const req = rawReq as Req;
+    if (isExcluded !== undefined && isExcluded(req.originalUrl ?? req.url ?? '/')) return next();
+    const res = rawRes as Res;
+    const method = normaliseMethod(req.method);
+    const traceId = traceIdFromTraceparent(req.headers.traceparent) ?? newTraceId();
+    const ctx = createRequestContext(traceId, method, performance.now());
+    res[kContext] = ctx;
+    req[kRouteContext] = ctx;
+    if (traceIdHeader !== false) res.setHeader(traceIdHeader, traceId);
+    activeSeries(method).inc();
+    res.on('close', onResponseClose);
+    runWithContext(ctx, next);
+  };
+
+  return { middleware, contextOf: (res) => (res as Res)[kContext] };
+}

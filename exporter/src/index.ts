@@ -1,0 +1,11 @@
+export { createPulse } from './pulse';
+export type { Pulse, MountTarget } from './pulse';
+export type { PulseOptions, HttpOptions, MetricsOptions } from './config/options';
+export { PulseConfigError } from './config/errors';
+export { currentContext } from './context/request-context';
+export type { RequestContext } from './context/request-context';
+export { MetricRegistry } from './metrics/registry';
+export type { ExpositionFormat } from './metrics/exposition';
+export { catalog, allMetrics } from './catalog/index';
+export type { MetricDefinition } from './catalog/types';
+export type { PulseEvent, EventSink } from './events';

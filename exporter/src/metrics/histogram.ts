@@ -1,0 +1,113 @@
+import type { MetricDefinition } from '../catalog/types';
+import type { ExpositionFormat } from './exposition';
+import { formatNumber, renderExemplar } from './exposition';
+import type { OverflowListener, SeriesBase } from './labelled-metric';
+import { LabelledMetric } from './labelled-metric';
+
+/**
+ * One label set of a histogram. Bucket counts are kept per bucket (not cumulative) in a typed
+ * array, so an observation is a short scan and three number writes — no allocation.
+ */
+export class HistogramSeries implements SeriesBase {
+  /** counts[i] is observations in (bounds[i-1], bounds[i]]; the last slot is +Inf. */
+  readonly counts: Float64Array;
+  sum = 0;
+  count = 0;
+  /** Latest exemplar per bucket, as parallel arrays to avoid an object per observation. */
+  exemplarTraceIds: (string | undefined)[] | undefined;
+  exemplarValues: Float64Array | undefined;
+  exemplarTimes: Float64Array | undefined;
+
+  constructor(
+    readonly labelValues: readonly string[],
+    readonly labelPairs: string,
+    private readonly bounds: Float64Array,
+  ) {
+    this.counts = new Float64Array(bounds.length + 1);
+  }
+
+  observe(value: number): void {
+    const bounds = this.bounds;
+    let i = 0;
+    while (i < bounds.length && value > bounds[i]!) i++;
+    this.counts[i]!++;
+    this.sum += value;
+    this.count++;
+  }
+
+  /** Observes and keeps `traceId` as the bucket's exemplar (OpenMetrics scrapes expose it). */
+  observeWithExemplar(value: number, traceId: string, timestampMs: number): void {
+    const bounds = this.bounds;
+    let i = 0;
+    while (i < bounds.length && value > bounds[i]!) i++;
+    this.counts[i]!++;
+    this.sum += value;
+    this.count++;
+    if (this.exemplarTraceIds === undefined) {
+      this.exemplarTraceIds = new Array(bounds.length + 1);
+      this.exemplarValues = new Float64Array(bounds.length + 1);
+      this.exemplarTimes = new Float64Array(bounds.length + 1);
+    }
+    this.exemplarTraceIds[i] = traceId;
+    this.exemplarValues![i] = value;
+    this.exemplarTimes![i] = timestampMs;
+  }
+}
+
+export class Histogram extends LabelledMetric<HistogramSeries> {
+  private readonly bounds: Float64Array;
+  /** `le="0.005"` … `le="+Inf"`, rendered once. */
+  private readonly leLabels: string[];
+  readonly linesPerSeries: number;
+
+  constructor(def: MetricDefinition, maxSeries: number, onOverflow?: OverflowListener) {
+    super(def, maxSeries, onOverflow);
+    const buckets = def.buckets;
+    if (buckets === undefined || buckets.length === 0) {
+      throw new Error(`${def.name}: a histogram needs buckets in the catalog`);
+    }
+    for (let i = 1; i < buckets.length; i++) {
+      if (!(buckets[i]! > buckets[i - 1]!)) throw new Error(`${def.name}: buckets must ascend`);
+    }
+    this.bounds = Float64Array.from(buckets);
+    this.leLabels = [...buckets.map((b) => `le="${formatNumber(b)}"`), 'le="+Inf"'];
+    this.linesPerSeries = buckets.length + 3;
+  }
+
+  protected createSeries(labelValues: readonly string[], labelPairs: string): HistogramSeries {
+    return new HistogramSeries(labelValues, labelPairs, this.bounds);
+  }
+
+  /** Convenience for callers without a cached series: label values in catalog order. */
+  observe(labelValues: readonly string[], value: number): void {
+    this.seriesFor(labelValues).observe(value);
+  }
+
+  renderSeries(format: ExpositionFormat, from: number, to: number): string {
+    const name = this.def.name;
+    const bucketName = name + '_bucket{';
+    const le = this.leLabels;
+    const withExemplars = format === 'openmetrics';
+    let out = '';
+    for (let s = from; s < to; s++) {
+      const series = this.series[s]!;
+      const prefix = series.labelPairs === '' ? bucketName : bucketName + series.labelPairs + ',';
+      const counts = series.counts;
+      const traceIds = withExemplars ? series.exemplarTraceIds : undefined;
+      let cumulative = 0;
+      for (let i = 0; i < counts.length; i++) {
+        cumulative += counts[i]!;
+        out += prefix + le[i] + '} ' + cumulative;
+        const traceId = traceIds?.[i];
+        if (traceId !== undefined) {
+          out += renderExemplar(traceId, series.exemplarValues![i]!, series.exemplarTimes![i]!);
+        }
+        out += '\n';
+      }
+      const labels = series.labelPairs === '' ? '' : '{' + series.labelPairs + '}';
+      out += name + '_sum' + labels + ' ' + formatNumber(series.sum) + '\n';
+      out += name + '_count' + labels + ' ' + series.count + '\n';
+    }
+    return out;
+  }
+}

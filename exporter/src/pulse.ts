@@ -1,0 +1,172 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import * as promClient from 'prom-client';
+import { pulseInternalErrors } from './catalog/pulse';
+import type { PulseOptions, ResolvedOptions } from './config/options';
+import { resolveOptions } from './config/options';
+import type { EndpointHandler, PulseCore } from './core';
+import { createMetricsEndpoint } from './endpoints/metrics-endpoint';
+import type { EventSink } from './events';
+import { stdoutEventSink } from './events';
+import { isPatched, patchLoadedExpress, patchRouterPrototype, routerPrototypeOfApp } from './express/route-templates';
+import type { DbApi } from './db/index';
+import { createDbSignal } from './db/index';
+import type { RuntimeApi } from './runtime/index';
+import { createRuntimeSignal } from './runtime/index';
+import type { DepsApi } from './deps/index';
+import { createDepsSignal } from './deps/index';
+import type { HealthApi } from './health/index';
+import { createHealthSignal } from './health/index';
+import type { LogsApi } from './logs/index';
+import { createLogsSignal } from './logs/index';
+import type { ErrorsApi } from './errors/index';
+import { createErrorsSignal } from './errors/index';
+import type { Middleware } from './http/middleware';
+import { createHttpSignal } from './http/middleware';
+import type { ExpositionFormat } from './metrics/exposition';
+import { exposeInPromClient } from './metrics/prom-client-bridge';
+import { MetricRegistry } from './metrics/registry';
+
+type ErrorMiddleware = (err: unknown, req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
+
+/** An Express app or router, or anything with `get(path, handler)`. */
+export interface MountTarget {
+  get(path: string, handler: EndpointHandler): unknown;
+}
+
+export interface Pulse extends DbApi, RuntimeApi, DepsApi, HealthApi, LogsApi, ErrorsApi {
+  readonly options: Readonly<ResolvedOptions>;
+  /** Pulse's own metrics (HTTP, db, runtime, …), for tests and custom endpoints. */
+  readonly registry: MetricRegistry;
+  /** Add first: `app.use(pulse.middleware())`. */
+  middleware(): Middleware;
+  /** Add last: `app.use(pulse.errorHandler())`. Records the error, then passes it on unchanged. */
+  errorHandler(): ErrorMiddleware;
+  /** Serves GET /metrics (and the other Pulse endpoints) on `app`. */
+  mount(app: MountTarget): void;
+  /** The /metrics handler alone, for a separate server or a plain node:http app. */
+  metricsHandler(): EndpointHandler;
+  /** The exposition text a scrape would get. */
+  renderMetrics(format?: ExpositionFormat): Promise<string>;
+  /** Flushes events and stops background work; safe to call twice. */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Creates a Pulse instance. Options are validated here: a bad one throws a PulseConfigError that
+ * names it. Create it before the app registers routes, so route templates are recorded.
+ */
+export function createPulse(options: PulseOptions): Pulse {
+  const resolved = resolveOptions(options);
+  const promRegistry = resolved.metrics.registry ?? promClient.register;
+  const metrics = new MetricRegistry({
+    maxSeriesPerMetric: resolved.metrics.maxSeriesPerMetric,
+    seriesLimits: resolved.metrics.seriesLimits,
+  });
+  const internalErrors = metrics.counter(pulseInternalErrors);
+  const shutdownHooks: (() => void | Promise<void>)[] = [];
+  const endpoints = new Map<string, EndpointHandler>();
+  let events: EventSink = stdoutEventSink(resolved.serviceName, resolved.env);
+
+  const core: PulseCore = {
+    options: resolved,
+    metrics,
+    get events() {
+      return events;
+    },
+    set events(sink: EventSink) {
+      events = sink;
+    },
+    internalError(signal) {
+      internalErrors.inc([signal]);
+    },
+    onShutdown(fn) {
+      shutdownHooks.push(fn);
+    },
+    addEndpoint(path, handler) {
+      endpoints.set(path, handler);
+    },
+  };
+
+  patchLoadedExpress(resolved.http.express);
+  const metricsEndpoint = createMetricsEndpoint(core, promRegistry);
+  core.addEndpoint(resolved.metrics.path, metricsEndpoint.handler);
+
+  if (resolved.metrics.defaultMetrics && promRegistry.getSingleMetric('process_cpu_user_seconds_total') === undefined) {
+    promClient.collectDefaultMetrics({ register: promRegistry });
+  }
+
+  // Each signal registers its metrics, endpoints and shutdown hooks on the core. Logs come first:
+  // it installs the event sink the others write to.
+  const logs = createLogsSignal(core);
+  const db = createDbSignal(core);
+  const runtime = createRuntimeSignal(core);
+  const deps = createDepsSignal(core);
+  const health = createHealthSignal(core);
+  const errors = createErrorsSignal(core);
+
+  // The HTTP signal excludes every endpoint the signals added.
+  const http = createHttpSignal(core, [...endpoints.keys()]);
+  const unexpose = exposeInPromClient(promRegistry, metrics);
+
+  const mountedApps = new WeakSet<object>();
+  let shutdownPromise: Promise<void> | undefined;
+
+  return {
+    ...logs.api,
+    ...db.api,
+    ...runtime.api,
+    ...deps.api,
+    ...health.api,
+    ...errors.api,
+    options: resolved,
+    registry: metrics,
+    middleware() {
+      const measure = http.middleware;
+      let checkedApp = false;
+      return function pulse(req, res, next) {
+        const app = (req as { app?: object }).app;
+        if (!checkedApp && app !== undefined) {
+          checkedApp = true;
+          // Express loaded from somewhere Pulse did not look: patch it now; routes registered
+          // before this request lack mount templates until the app restarts.
+          const proto = routerPrototypeOfApp(app);
+          if (proto !== undefined && !isPatched(proto)) patchRouterPrototype(proto);
+        }
+        // Pulse's endpoints answer here, before any route or 404 handler of the app can shadow them.
+        if (app !== undefined && mountedApps.has(app)) {
+          const url = req.url ?? '/';
+          const q = url.indexOf('?');
+          const endpoint = endpoints.get(q === -1 ? url : url.slice(0, q));
+          if (endpoint !== undefined && (req.method === 'GET' || req.method === 'HEAD')) return endpoint(req, res);
+        }
+        measure(req, res, next);
+      };
+    },
+    errorHandler() {
+      return function pulseErrorHandler(err, _req, _res, next) {
+        next(err);
+      };
+    },
+    mount(app) {
+      if (typeof app?.get !== 'function') throw new TypeError('pulse.mount(app) needs an Express app or router');
+      mountedApps.add(app);
+      for (const [path, handler] of endpoints) app.get(path, handler);
+    },
+    metricsHandler: () => metricsEndpoint.handler,
+    renderMetrics: (format = 'prometheus') => metricsEndpoint.render(format),
+    shutdown() {
+      shutdownPromise ??= (async () => {
+        for (const hook of shutdownHooks.reverse()) {
+          try {
+            await hook();
+          } catch (err) {
+            core.internalError('shutdown', err);
+          }
+        }
+        await events.flush?.(5000);
+        unexpose();
+      })();
+      return shutdownPromise;
+    },
+  };
+}

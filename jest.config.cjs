@@ -1,0 +1,4 @@
+// One jest run across the workspaces; each package keeps its own config.
+module.exports = {
+  projects: ['<rootDir>/exporter'],
+};
