@@ -1,3 +1,4 @@
+import type { RequestContext } from './context/request-context';
 import type { ResolvedOptions } from './config/options';
 import type { EventSink } from './events';
 import type { MetricRegistry } from './metrics/registry';
@@ -6,6 +7,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** A GET endpoint Pulse serves (metrics, health): plain node:http, so it works with or without Express. */
 export type EndpointHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** How a request ended, as the HTTP signal labelled it. */
+export interface RequestEnd {
+  readonly method: string;
+  readonly route: string;
+  /** '' when the client left before headers were sent. */
+  readonly statusCode: string;
+  readonly errorType: string;
+  readonly durationSeconds: number;
+  readonly aborted: boolean;
+}
 
 /**
  * What every signal (http, db, runtime, deps, health, errors) is given at creation. Signals
@@ -20,6 +32,11 @@ export interface PulseCore {
   internalError(signal: string, error: unknown): void;
   /** Runs at `pulse.shutdown()`, in reverse order of registration. */
   onShutdown(fn: () => void | Promise<void>): void;
+  /**
+   * Runs when a measured request's response closes (after its metrics are recorded). Runs on the
+   * request path: keep it to a few comparisons unless the request is exceptional.
+   */
+  onRequestEnd(fn: (ctx: RequestContext, end: RequestEnd) => void): void;
   /** Adds a GET endpoint that `pulse.mount(app)` serves; its requests are not measured. */
   addEndpoint(path: string, handler: EndpointHandler): void;
 }

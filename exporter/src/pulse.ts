@@ -65,6 +65,7 @@ export function createPulse(options: PulseOptions): Pulse {
   const internalErrors = metrics.counter(pulseInternalErrors);
   const shutdownHooks: (() => void | Promise<void>)[] = [];
   const endpoints = new Map<string, EndpointHandler>();
+  const requestEndHooks: Parameters<PulseCore['onRequestEnd']>[0][] = [];
   let events: EventSink = stdoutEventSink(resolved.serviceName, resolved.env);
 
   const core: PulseCore = {
@@ -81,6 +82,9 @@ export function createPulse(options: PulseOptions): Pulse {
     },
     onShutdown(fn) {
       shutdownHooks.push(fn);
+    },
+    onRequestEnd(fn) {
+      requestEndHooks.push(fn);
     },
     addEndpoint(path, handler) {
       endpoints.set(path, handler);
@@ -105,7 +109,7 @@ export function createPulse(options: PulseOptions): Pulse {
   const errors = createErrorsSignal(core);
 
   // The HTTP signal excludes every endpoint the signals added.
-  const http = createHttpSignal(core, [...endpoints.keys()]);
+  const http = createHttpSignal(core, [...endpoints.keys()], requestEndHooks);
   const unexpose = exposeInPromClient(promRegistry, metrics);
 
   const mountedApps = new WeakSet<object>();

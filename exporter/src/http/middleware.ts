@@ -10,7 +10,7 @@ import {
 import type { RequestContext } from '../context/request-context';
 import { createRequestContext, runWithContext } from '../context/request-context';
 import { newTraceId, traceIdFromTraceparent } from '../context/trace-id';
-import type { PulseCore } from '../core';
+import type { PulseCore, RequestEnd } from '../core';
 import type { TemplateCarrier } from '../express/route-templates';
 import { kMountedMiddleware, kRouteContext, kRouteTemplate } from '../express/route-templates';
 import type { GaugeSeries } from '../metrics/gauge';
@@ -43,7 +43,11 @@ export interface HttpSignal {
  * RED metrics per route template. The request path does as little as possible: a context object,
  * one header, one listener; everything else happens once the response has closed.
  */
-export function createHttpSignal(core: PulseCore, extraExcludedPaths: readonly string[]): HttpSignal {
+export function createHttpSignal(
+  core: PulseCore,
+  extraExcludedPaths: readonly string[],
+  requestEndHooks: readonly ((ctx: RequestContext, end: RequestEnd) => void)[] = [],
+): HttpSignal {
   const { http, metrics: metricOptions } = core.options;
   const duration = core.metrics.histogram(httpServerRequestDuration);
   const requestSize = core.metrics.histogram(httpServerRequestBodySize);
@@ -108,7 +112,8 @@ export function createHttpSignal(core: PulseCore, extraExcludedPaths: readonly s
       const statusCode = this.statusCode;
       const status = aborted && !this.headersSent ? '' : String(statusCode);
       const errorType = aborted ? HTTP_ABORTED_ERROR : statusCode >= 500 ? status : '';
-      const group = groupFor(ctx.method, routeOf(req, statusCode), status, errorType);
+      const route = routeOf(req, statusCode);
+      const group = groupFor(ctx.method, route, status, errorType);
       const seconds = (now - ctx.startTime) / 1000;
       if (exemplars) group.duration.observeWithExemplar(seconds, ctx.traceId, timeOrigin + now);
       else group.duration.observe(seconds);
@@ -123,6 +128,17 @@ export function createHttpSignal(core: PulseCore, extraExcludedPaths: readonly s
         const series = group.responseSize ?? responseSize.seriesFor(group.labels);
         if (!responseSize.isOverflow(series)) group.responseSize = series;
         series.observe(Number(resLength) || 0);
+      }
+      if (requestEndHooks.length > 0) {
+        const end: RequestEnd = {
+          method: ctx.method,
+          route,
+          statusCode: status,
+          errorType,
+          durationSeconds: seconds,
+          aborted,
+        };
+        for (const hook of requestEndHooks) hook(ctx, end);
       }
     } catch (err) {
       core.internalError('http', err);
