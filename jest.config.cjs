@@ -1,4 +1,5 @@
 // One jest run across the workspaces; each package keeps its own config.
 module.exports = {
   projects: ['<rootDir>/exporter'],
+  testTimeout: 60000,
 };
