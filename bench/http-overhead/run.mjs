@@ -2,7 +2,8 @@
 // HTTP overhead benchmark: bare Express vs instrumented Express servers.
 //
 //   node bench/http-overhead/run.mjs [--rounds N] [--duration S] [--warmup S] [--quick]
-//        [--connections N] [--ids N] [--variants a,b,...] [--no-pin] [--max-minutes M] [--out FILE]
+//        [--connections N] [--ids N] [--variants a,b,...] [--retry-contended N] [--no-pin]
+//        [--max-minutes M] [--out FILE]
 //
 // Each variant is its own child process pinned to core 1; this process (load generator
 // = autocannon in-process, scraper, orchestration) pins itself to core 0. Rounds are
@@ -69,6 +70,7 @@ function parseArgs(argv) {
     maxMinutes: null,
     out: path.join(benchDir, 'results', 'http-overhead.json'),
     quick: false,
+    retryContended: 1,
   };
   const num = (i) => {
     const v = Number(argv[i + 1]);
@@ -83,12 +85,29 @@ function parseArgs(argv) {
     else if (a === '--connections') o.connections = Math.floor(num(i++));
     else if (a === '--ids') o.ids = Math.floor(num(i++));
     else if (a === '--max-minutes') o.maxMinutes = num(i++);
-    else if (a === '--variants') o.variants = String(argv[++i] ?? '').split(',').filter(Boolean);
+    else if (a === '--retry-contended') {
+      const v = Number(argv[++i]);
+      if (!Number.isInteger(v) || v < 0) throw new Error('--retry-contended needs an integer >= 0');
+      o.retryContended = v;
+    } else if (a === '--variants')
+      o.variants = String(argv[++i] ?? '')
+        .split(',')
+        .filter(Boolean);
     else if (a === '--out') o.out = path.resolve(String(argv[++i]));
     else if (a === '--no-pin') o.pin = false;
     else if (a === '--quick') o.quick = true;
     else if (a === '--help' || a === '-h') {
-      console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 11).join('\n'));
+      const lines = readFileSync(fileURLToPath(import.meta.url), 'utf8')
+        .split('\n')
+        .slice(1);
+      console.log(
+        lines
+          .slice(
+            0,
+            lines.findIndex((l) => !l.startsWith('//')),
+          )
+          .join('\n'),
+      );
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
@@ -104,9 +123,12 @@ function parseArgs(argv) {
 }
 
 const opts = parseArgs(process.argv.slice(2));
+/** A run where other processes took more than this fraction of core 1 is flagged. */
+const CONTENDED = 0.1;
 
 let variantNames = opts.variants ?? DEFAULT_VARIANTS.slice();
-for (const v of variantNames) if (!VARIANTS[v]) throw new Error(`unknown variant ${v} (known: ${Object.keys(VARIANTS)})`);
+for (const v of variantNames)
+  if (!VARIANTS[v]) throw new Error(`unknown variant ${v} (known: ${Object.keys(VARIANTS)})`);
 if (!variantNames.includes('bare')) variantNames.unshift('bare');
 const skipped = {};
 if (variantNames.includes('pulse') && !existsSync(pulseDist)) {
@@ -271,6 +293,32 @@ function startScraper(url) {
   };
 }
 
+// ---------------------------------------------------------------- machine-wide CPU (noise)
+// /proc/stat per-core busy time, to see how much CPU *other* processes (other engineers'
+// builds and tests, the system) took on the two cores during a measured window.
+function procStat() {
+  try {
+    const out = {};
+    for (const line of readFileSync('/proc/stat', 'utf8').split('\n')) {
+      const m = /^cpu(\d+)\s+(.*)$/.exec(line);
+      if (!m) continue;
+      const f = m[2].trim().split(/\s+/).map(Number);
+      // user nice system idle iowait irq softirq steal
+      out[m[1]] = { busy: f[0] + f[1] + f[2] + f[5] + f[6] + (f[7] || 0), steal: f[7] || 0 };
+    }
+    return out;
+  } catch {
+    return null;
+  }
+}
+const CLK_TCK = 100; // USER_HZ on Linux
+
+/** Seconds of CPU per core between two procStat() snapshots. */
+function coreBusySec(a, b, core) {
+  if (!a || !b || !a[core] || !b[core]) return NaN;
+  return (b[core].busy - a[core].busy) / CLK_TCK;
+}
+
 // ---------------------------------------------------------------- load
 const requests = Array.from({ length: opts.ids }, (_, i) => ({ method: 'GET', path: `/api/users/${i + 1}` }));
 
@@ -311,17 +359,26 @@ async function runOne(name, round) {
     const othersBefore = await Promise.all(others.map(childStats));
     const latencies = new Samples(1 << 16);
     const lg0 = process.cpuUsage();
+    const ps0 = procStat();
     const { res, count, elapsed } = await load(child.port, opts.duration, latencies);
+    const ps1 = procStat();
     const lg = process.cpuUsage(lg0);
     const after = await childStats(child);
     const othersAfter = await Promise.all(others.map(childStats));
     const cpuUs = after.cpuUser + after.cpuSystem - (before.cpuUser + before.cpuSystem);
     const windowSec = (after.t - before.t) / 1000;
     let bgCpuUs = 0;
+    const siblings = {};
     othersAfter.forEach((a, i) => {
-      bgCpuUs += a.cpuUser + a.cpuSystem - (othersBefore[i].cpuUser + othersBefore[i].cpuSystem);
+      const us = a.cpuUser + a.cpuSystem - (othersBefore[i].cpuUser + othersBefore[i].cpuSystem);
+      bgCpuUs += us;
+      siblings[others[i].name] = us / 1000 / windowSec;
     });
     const lat = latencies.sortedView();
+    // Foreign load: busy time of each core that is not ours (server + idle siblings on
+    // core 1, this process on core 0), as a fraction of the window. ±1 tick (10 ms) accuracy.
+    const foreignCore1 = pinned ? (coreBusySec(ps0, ps1, '1') - (cpuUs + bgCpuUs) / 1e6) / elapsed : NaN;
+    const foreignCore0 = pinned ? (coreBusySec(ps0, ps1, '0') - (lg.user + lg.system) / 1e6) / elapsed : NaN;
     return {
       variant: name,
       round,
@@ -333,7 +390,10 @@ async function runOne(name, round) {
       cpuUserUs: after.cpuUser - before.cpuUser,
       cpuSystemUs: after.cpuSystem - before.cpuSystem,
       idleSiblingsCpuMsPerSec: bgCpuUs / 1000 / windowSec,
+      idleCpuMsPerSecBySibling: siblings,
       loadgenCpuUtil: (lg.user + lg.system) / 1e6 / elapsed, // fraction of core 0 used by this process
+      foreignCore1: Math.max(0, foreignCore1), // fraction of core 1 used by other processes
+      foreignCore0: Math.max(0, foreignCore0),
       p50Ms: quantileSorted(lat, 0.5),
       p90Ms: quantileSorted(lat, 0.9),
       p99Ms: quantileSorted(lat, 0.99),
@@ -361,15 +421,116 @@ function pkgVersion(name) {
   return null;
 }
 
+// ---------------------------------------------------------------- pooling / report
+/** Per-variant summaries over the given rounds (ratios and added CPU paired with bare per round). */
+function pool(runs, rounds) {
+  const inRounds = runs.filter((r) => rounds.includes(r.round));
+  const byRound = (v, round) => inRounds.find((r) => r.variant === v && r.round === round);
+  const results = {};
+  for (const v of variantNames) {
+    const mine = inRounds.filter((r) => r.variant === v);
+    const pooled = new Samples(1 << 20);
+    for (const r of mine) pooled.pushAll(r._latencies);
+    const lat = pooled.sortedView();
+    const ratios = [];
+    const addedCpu = [];
+    for (const round of rounds) {
+      const a = byRound(v, round);
+      const b = byRound('bare', round);
+      ratios.push(a.rps / b.rps);
+      addedCpu.push(a.cpuUsPerReq - b.cpuUsPerReq);
+    }
+    const scrapes = mine.map((r) => r.scrape).filter(Boolean);
+    const idleMe = inRounds
+      .filter((r) => r.variant !== v && r.idleCpuMsPerSecBySibling[v] !== undefined)
+      .map((r) => r.idleCpuMsPerSecBySibling[v]);
+    results[v] = {
+      label: VARIANTS[v].label,
+      runs: mine.length,
+      rps: summary(mine.map((r) => r.rps)),
+      rpsCv: cv(mine.map((r) => r.rps)),
+      ratioVsBare: summary(ratios),
+      cpuUsPerReq: summary(mine.map((r) => r.cpuUsPerReq)),
+      cpuUsPerReqCv: cv(mine.map((r) => r.cpuUsPerReq)),
+      addedCpuUsPerReq: summary(addedCpu),
+      latencyPooledMs: {
+        p50: quantileSorted(lat, 0.5),
+        p90: quantileSorted(lat, 0.9),
+        p99: quantileSorted(lat, 0.99),
+        max: lat.length ? lat[lat.length - 1] : NaN,
+        samples: lat.length,
+      },
+      p99MedianOfRoundsMs: median(mine.map((r) => r.p99Ms)),
+      errors: mine.reduce((s, r) => s + r.errors + r.non2xx + r.timeouts, 0),
+      scrape: scrapes.length
+        ? {
+            total: scrapes.reduce((s, x) => s + x.scrapes, 0),
+            errors: scrapes.reduce((s, x) => s + x.errors, 0),
+            lastBytes: scrapes[scrapes.length - 1].bytes,
+            msMedian: median(scrapes.map((x) => x.msMedian).filter((x) => !Number.isNaN(x))),
+          }
+        : null,
+      rssMBMax: Math.max(...mine.map((r) => r.rssMB)),
+      idleSiblingsCpuMsPerSec: median(mine.map((r) => r.idleSiblingsCpuMsPerSec)),
+      // this variant's own background CPU while it sat idle (timers, collectors): ms per second
+      ownIdleCpuMsPerSec: median(idleMe),
+      serverCpuUtil: median(mine.map((r) => r.cpuUtil)),
+      loadgenCpuUtil: median(mine.map((r) => r.loadgenCpuUtil)),
+      foreignCore1: summary(mine.map((r) => r.foreignCore1).filter((x) => !Number.isNaN(x))),
+      contendedRuns: mine.filter((r) => r.foreignCore1 > CONTENDED).length,
+    };
+  }
+  return results;
+}
+
+function renderTable(results) {
+  const rows = [
+    [
+      'variant',
+      'req/s',
+      'ratio vs bare [min-max]',
+      'CPU us/req',
+      '+CPU us/req vs bare [min-max]',
+      'p50 ms',
+      'p99 ms',
+      'scrape KiB',
+      'RSS MB',
+      'idle CPU ms/s',
+    ],
+  ];
+  for (const v of Object.keys(results)) {
+    const s = results[v];
+    const isBare = v === 'bare';
+    rows.push([
+      v,
+      fmt(s.rps.median, 0),
+      isBare ? '1' : `${fmt(s.ratioVsBare.median, 3)} [${fmt(s.ratioVsBare.min, 3)}-${fmt(s.ratioVsBare.max, 3)}]`,
+      fmt(s.cpuUsPerReq.median, 1),
+      isBare
+        ? '0'
+        : `${fmt(s.addedCpuUsPerReq.median, 1)} [${fmt(s.addedCpuUsPerReq.min, 1)}-${fmt(s.addedCpuUsPerReq.max, 1)}]`,
+      fmt(s.latencyPooledMs.p50, 2),
+      fmt(s.latencyPooledMs.p99, 2),
+      s.scrape ? fmt(s.scrape.lastBytes / 1024, 1) : '-',
+      fmt(s.rssMBMax, 0),
+      fmt(s.ownIdleCpuMsPerSec, 2),
+    ]);
+  }
+  return table(rows);
+}
+
 // ---------------------------------------------------------------- main
 async function main() {
   const startedAt = new Date();
   const deadline = Date.now() + capSec * 1000;
-  const hardKill = setTimeout(() => {
-    console.error(`\nhard time cap (${Math.round(capSec + 60)} s) reached: killing children and exiting`);
-    killAll('SIGKILL');
-    process.exit(2);
-  }, (capSec + 60) * 1000);
+  const hardKill = setTimeout(
+    () => {
+      console.error(`\nhard time cap (${Math.round(capSec + 60)} s) reached: killing children and exiting`);
+      killAll('SIGKILL');
+      process.exit(2);
+    },
+    (capSec + 60) * 1000,
+  );
 
   console.log(
     `http-overhead: ${variantNames.join(', ')} | ${opts.rounds} rounds x (${opts.warmup} s warm-up + ${opts.duration} s)` +
@@ -417,6 +578,7 @@ async function main() {
   }
 
   const runs = [];
+  const discarded = [];
   let incomplete = false;
   outer: for (let round = 0; round < opts.rounds; round++) {
     const order = variantNames.map((_, i) => variantNames[(i + round) % variantNames.length]);
@@ -431,6 +593,20 @@ async function main() {
       let r;
       try {
         r = await runOne(name, round);
+        for (
+          let retry = 1;
+          retry <= opts.retryContended && r.foreignCore1 > CONTENDED && Date.now() < deadline;
+          retry++
+        ) {
+          console.log(
+            `round ${String(round + 1).padStart(2)}/${opts.rounds} ${name.padEnd(12)} contended ` +
+              `(other processes used ${fmt(r.foreignCore1 * 100, 0)}% of core 1): repeating (${retry}/${opts.retryContended})`,
+          );
+          const { _latencies, ...rest } = r;
+          discarded.push(rest);
+          r = await runOne(name, round);
+          r.retries = retry;
+        }
       } catch (e) {
         if (name === 'bare' || shuttingDown) throw e;
         failed[name] = `round ${round + 1}: ${e.message}`;
@@ -439,7 +615,9 @@ async function main() {
         continue;
       }
       runs.push(r);
-      const flag = r.errors || r.non2xx || r.timeouts ? `  ERRORS ${r.errors}/${r.non2xx}/${r.timeouts}` : '';
+      let flag = r.errors || r.non2xx || r.timeouts ? `  ERRORS ${r.errors}/${r.non2xx}/${r.timeouts}` : '';
+      if (r.foreignCore1 > CONTENDED)
+        flag += `  [contended: other processes used ${fmt(r.foreignCore1 * 100, 0)}% of core 1]`;
       console.log(
         `round ${String(round + 1).padStart(2)}/${opts.rounds} ${name.padEnd(12)} ${fmt(r.rps, 0).padStart(6)} req/s` +
           `  cpu ${fmt(r.cpuUsPerReq, 1).padStart(6)} us/req (server ${fmt(r.cpuUtil * 100, 0)}%, loadgen ${fmt(r.loadgenCpuUtil * 100, 0)}%)` +
@@ -455,103 +633,53 @@ async function main() {
   killAll('SIGTERM');
 
   // ------------------------------------------------------------ pooling
-  const completeRounds = [...new Set(runs.map((r) => r.round))].filter(
-    (round) => variantNames.every((v) => runs.some((r) => r.round === round && r.variant === v)),
+  const completeRounds = [...new Set(runs.map((r) => r.round))].filter((round) =>
+    variantNames.every((v) => runs.some((r) => r.round === round && r.variant === v)),
   );
-  const byRound = (v, round) => runs.find((r) => r.variant === v && r.round === round);
-  const results = {};
-  for (const v of variantNames) {
-    const mine = runs.filter((r) => r.variant === v);
-    const pooled = new Samples(1 << 20);
-    for (const r of mine) pooled.pushAll(r._latencies);
-    const lat = pooled.sortedView();
-    const ratios = [];
-    const addedCpu = [];
-    for (const round of completeRounds) {
-      const a = byRound(v, round);
-      const b = byRound('bare', round);
-      ratios.push(a.rps / b.rps);
-      addedCpu.push(a.cpuUsPerReq - b.cpuUsPerReq);
-    }
-    const scrapes = mine.map((r) => r.scrape).filter(Boolean);
-    results[v] = {
-      label: VARIANTS[v].label,
-      runs: mine.length,
-      rps: summary(mine.map((r) => r.rps)),
-      rpsCv: cv(mine.map((r) => r.rps)),
-      ratioVsBare: summary(ratios),
-      cpuUsPerReq: summary(mine.map((r) => r.cpuUsPerReq)),
-      addedCpuUsPerReq: summary(addedCpu),
-      latencyPooledMs: {
-        p50: quantileSorted(lat, 0.5),
-        p90: quantileSorted(lat, 0.9),
-        p99: quantileSorted(lat, 0.99),
-        max: lat.length ? lat[lat.length - 1] : NaN,
-        samples: lat.length,
-      },
-      p99MedianOfRoundsMs: median(mine.map((r) => r.p99Ms)),
-      errors: mine.reduce((s, r) => s + r.errors + r.non2xx + r.timeouts, 0),
-      scrape: scrapes.length
-        ? {
-            total: scrapes.reduce((s, x) => s + x.scrapes, 0),
-            errors: scrapes.reduce((s, x) => s + x.errors, 0),
-            lastBytes: scrapes[scrapes.length - 1].bytes,
-            msMedian: median(scrapes.map((x) => x.msMedian).filter((x) => !Number.isNaN(x))),
-          }
-        : null,
-      rssMBMax: Math.max(...mine.map((r) => r.rssMB)),
-      idleSiblingsCpuMsPerSec: median(mine.map((r) => r.idleSiblingsCpuMsPerSec)),
-      serverCpuUtil: median(mine.map((r) => r.cpuUtil)),
-      loadgenCpuUtil: median(mine.map((r) => r.loadgenCpuUtil)),
-    };
-  }
+  // Clean rounds: no run of the round lost more than CONTENDED of core 1 to other processes.
+  const cleanRounds = completeRounds.filter((round) =>
+    runs.filter((r) => r.round === round).every((r) => !(r.foreignCore1 > CONTENDED)),
+  );
+  const results = pool(runs, completeRounds);
+  const resultsClean =
+    cleanRounds.length >= 3 && cleanRounds.length < completeRounds.length ? pool(runs, cleanRounds) : null;
 
   // ------------------------------------------------------------ report
-  const rows = [
-    [
-      'variant',
-      'req/s',
-      'ratio vs bare [min-max]',
-      'CPU us/req',
-      '+CPU us/req vs bare [min-max]',
-      'p50 ms',
-      'p99 ms',
-      'scrape KiB',
-      'RSS MB',
-    ],
-  ];
-  for (const v of variantNames) {
-    const s = results[v];
-    const isBare = v === 'bare';
-    rows.push([
-      v,
-      fmt(s.rps.median, 0),
-      isBare ? '1' : `${fmt(s.ratioVsBare.median, 3)} [${fmt(s.ratioVsBare.min, 3)}-${fmt(s.ratioVsBare.max, 3)}]`,
-      fmt(s.cpuUsPerReq.median, 1),
-      isBare
-        ? '0'
-        : `${fmt(s.addedCpuUsPerReq.median, 1)} [${fmt(s.addedCpuUsPerReq.min, 1)}-${fmt(s.addedCpuUsPerReq.max, 1)}]`,
-      fmt(s.latencyPooledMs.p50, 2),
-      fmt(s.latencyPooledMs.p99, 2),
-      s.scrape ? fmt(s.scrape.lastBytes / 1024, 1) : '-',
-      fmt(s.rssMBMax, 0),
-    ]);
-  }
   console.log('');
   console.log(
-    `Medians over ${completeRounds.length} complete rounds; ratio and +CPU are per-round pairs with bare, then median;` +
+    `All ${completeRounds.length} complete rounds. Medians; ratio and +CPU are paired with bare within each round, then median [min-max];` +
       ` latency pooled over all measured responses.`,
   );
-  console.log(table(rows));
+  console.log(renderTable(results));
+  if (resultsClean) {
+    console.log('');
+    console.log(
+      `Clean rounds only (${cleanRounds.length}/${completeRounds.length}: no run lost > ${CONTENDED * 100}% of core 1 to other processes):`,
+    );
+    console.log(renderTable(resultsClean));
+  } else if (cleanRounds.length < 3 && completeRounds.length > cleanRounds.length) {
+    console.log(`(only ${cleanRounds.length} clean rounds: no clean-only table)`);
+  }
   console.log('');
   const noise = variantNames
-    .map((v) => `${v} ${fmt(results[v].rpsCv * 100, 1)}%`)
+    .map((v) => `${v} ${fmt(results[v].rpsCv * 100, 1)}% / ${fmt(results[v].cpuUsPerReqCv * 100, 1)}%`)
     .join(', ');
-  console.log(`noise: req/s coefficient of variation across rounds: ${noise}`);
+  console.log(`noise: coefficient of variation across rounds, req/s / CPU us per req: ${noise}`);
   console.log(
     `noise: idle sibling servers used ${fmt(median(variantNames.map((v) => results[v].idleSiblingsCpuMsPerSec)), 2)} ms CPU/s (median)` +
-      `; 1-min load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`,
+      `; 1-min load average ${os
+        .loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}`,
   );
+  const contended = runs.filter((r) => r.foreignCore1 > CONTENDED);
+  const foreign = runs.map((r) => r.foreignCore1).filter((x) => !Number.isNaN(x));
+  if (foreign.length)
+    console.log(
+      `noise: other processes used core 1 for ${fmt(median(foreign) * 100, 1)}% of the window (median), ` +
+        `max ${fmt(Math.max(...foreign) * 100, 0)}%; ${contended.length}/${runs.length} runs contended (>${CONTENDED * 100}%)` +
+        (contended.length ? `: ${contended.map((r) => `r${r.round + 1}:${r.variant}`).join(' ')}` : ''),
+    );
   const errs = variantNames.filter((v) => results[v].errors > 0);
   if (errs.length) console.log(`WARNING: request errors/non-2xx in: ${errs.join(', ')}`);
   if (incomplete) console.log('WARNING: incomplete (time cap reached)');
@@ -583,8 +711,12 @@ async function main() {
     skipped,
     failed,
     checks,
+    completeRounds: completeRounds.length,
+    cleanRounds,
     results,
+    resultsCleanRounds: resultsClean,
     runs: runs.map(({ _latencies, ...r }) => r),
+    discardedContendedRuns: discarded,
   };
   mkdirSync(path.dirname(opts.out), { recursive: true });
   writeFileSync(opts.out, JSON.stringify(out, null, 2) + '\n');

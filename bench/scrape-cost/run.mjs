@@ -93,7 +93,9 @@ const OBS_VALUES = [0.003, 0.012, 0.04, 0.2, 1.7];
 // ---------------------------------------------------------------- prom-client side
 function buildPromClient(labelNames) {
   const registry =
-    opts.format === 'openmetrics' ? new client.Registry(client.Registry.OPENMETRICS_CONTENT_TYPE) : new client.Registry();
+    opts.format === 'openmetrics'
+      ? new client.Registry(client.Registry.OPENMETRICS_CONTENT_TYPE)
+      : new client.Registry();
   const h = new client.Histogram({
     name: 'http_server_request_duration_seconds',
     help: 'Duration of HTTP server requests, by route template.',
@@ -231,7 +233,9 @@ async function main() {
     };
   }
 
-  const rows = [['side', 'wall ms median [min-max]', 'CPU ms median', 'max event-loop block ms (median / worst)', 'bytes']];
+  const rows = [
+    ['side', 'wall ms median [min-max]', 'CPU ms median', 'max event-loop block ms (median / worst)', 'bytes'],
+  ];
   for (const s of sides) {
     const r = results[s.name];
     rows.push([

@@ -206,7 +206,10 @@ describe('sendRequests', () => {
     const port = await getFreePort(); // nothing listens there
     const r = await sendRequests({
       baseUrl: `http://127.0.0.1:${port}`,
-      requests: [{ method: 'GET', path: '/' }, { method: 'GET', path: '/' }],
+      requests: [
+        { method: 'GET', path: '/' },
+        { method: 'GET', path: '/' },
+      ],
       concurrency: 2,
     });
     expect(r.errors).toBe(2);

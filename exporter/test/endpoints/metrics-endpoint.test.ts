@@ -26,38 +26,53 @@ async function withApp<T>(
 
 describe('GET /metrics', () => {
   it('answers Prometheus text by default and OpenMetrics when the scrape asks for it', async () => {
-    await withApp({ serviceName: 't', metrics: { registry: new promClient.Registry(), defaultMetrics: false } }, async ({ baseUrl }) => {
-      const text = await fetch(`${baseUrl}/metrics`);
-      expect(text.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
-      expect(await text.text()).not.toContain('# EOF');
-      // What Prometheus 2.x sends.
-      const accept =
-        'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
-      const om = await fetch(`${baseUrl}/metrics`, { headers: { accept } });
-      expect(om.headers.get('content-type')).toBe('application/openmetrics-text; version=1.0.0; charset=utf-8');
-      expect((await om.text()).endsWith('# EOF\n')).toBe(true);
-    });
+    await withApp(
+      { serviceName: 't', metrics: { registry: new promClient.Registry(), defaultMetrics: false } },
+      async ({ baseUrl }) => {
+        const text = await fetch(`${baseUrl}/metrics`);
+        expect(text.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+        expect(await text.text()).not.toContain('# EOF');
+        // What Prometheus 2.x sends.
+        const accept =
+          'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
+        const om = await fetch(`${baseUrl}/metrics`, { headers: { accept } });
+        expect(om.headers.get('content-type')).toBe('application/openmetrics-text; version=1.0.0; charset=utf-8');
+        expect((await om.text()).endsWith('# EOF\n')).toBe(true);
+      },
+    );
   });
 
   it('requires the bearer token when one is configured', async () => {
-    const opts = { serviceName: 't', metrics: { registry: new promClient.Registry(), auth: { bearerToken: 's3cret-token' } } };
+    const opts = {
+      serviceName: 't',
+      metrics: { registry: new promClient.Registry(), auth: { bearerToken: 's3cret-token' } },
+    };
     await withApp(opts, async ({ baseUrl }) => {
       const none = await fetch(`${baseUrl}/metrics`);
       expect(none.status).toBe(401);
       expect(none.headers.get('www-authenticate')).toMatch(/^Bearer/);
       expect((await fetch(`${baseUrl}/metrics`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
-      expect((await fetch(`${baseUrl}/metrics`, { headers: { authorization: 'Bearer s3cret-token' } })).status).toBe(200);
+      expect((await fetch(`${baseUrl}/metrics`, { headers: { authorization: 'Bearer s3cret-token' } })).status).toBe(
+        200,
+      );
       // The app itself is not protected.
       expect((await fetch(`${baseUrl}/hello`)).status).toBe(200);
     });
   });
 
   it('requires basic credentials when they are configured', async () => {
-    const opts = { serviceName: 't', metrics: { registry: new promClient.Registry(), auth: { username: 'prom', password: 'p@ss' } } };
+    const opts = {
+      serviceName: 't',
+      metrics: { registry: new promClient.Registry(), auth: { username: 'prom', password: 'p@ss' } },
+    };
     await withApp(opts, async ({ baseUrl }) => {
       const basic = (u: string, p: string): string => 'Basic ' + Buffer.from(`${u}:${p}`).toString('base64');
-      expect((await fetch(`${baseUrl}/metrics`, { headers: { authorization: basic('prom', 'nope') } })).status).toBe(401);
-      expect((await fetch(`${baseUrl}/metrics`, { headers: { authorization: basic('prom', 'p@ss') } })).status).toBe(200);
+      expect((await fetch(`${baseUrl}/metrics`, { headers: { authorization: basic('prom', 'nope') } })).status).toBe(
+        401,
+      );
+      expect((await fetch(`${baseUrl}/metrics`, { headers: { authorization: basic('prom', 'p@ss') } })).status).toBe(
+        200,
+      );
     });
   });
 
@@ -74,10 +89,13 @@ describe('GET /metrics', () => {
   });
 
   it('leaves the default metrics out when switched off', async () => {
-    await withApp({ serviceName: 't', metrics: { registry: new promClient.Registry(), defaultMetrics: false } }, async ({ baseUrl }) => {
-      const text = await (await fetch(`${baseUrl}/metrics`)).text();
-      expect(text).not.toContain('process_cpu_seconds_total');
-    });
+    await withApp(
+      { serviceName: 't', metrics: { registry: new promClient.Registry(), defaultMetrics: false } },
+      async ({ baseUrl }) => {
+        const text = await (await fetch(`${baseUrl}/metrics`)).text();
+        expect(text).not.toContain('process_cpu_seconds_total');
+      },
+    );
   });
 
   it("shows Pulse's metrics in prom-client's own register.metrics() for apps with their own endpoint", async () => {

@@ -26,7 +26,12 @@ describe('cardinality guard', () => {
       function* paths() {
         for (let i = 0; i < DISTINCT_PATHS; i++) yield { method: 'GET', path: `/scan/${i.toString(36)}` };
       }
-      const result = await sendRequests({ baseUrl: running.baseUrl, requests: paths(), concurrency: 32, maxRequests: DISTINCT_PATHS });
+      const result = await sendRequests({
+        baseUrl: running.baseUrl,
+        requests: paths(),
+        concurrency: 32,
+        maxRequests: DISTINCT_PATHS,
+      });
       expect(result.errors).toBe(0);
       expect(result.byStatus[200]).toBe(DISTINCT_PATHS);
       await new Promise((r) => setImmediate(r));
@@ -37,9 +42,13 @@ describe('cardinality guard', () => {
       expect(routes).toContain('_overflow');
       // Nothing is lost: every request is counted, the excess in _overflow.
       expect(sampleSum(text, 'http_server_request_duration_seconds_count')).toBe(DISTINCT_PATHS);
-      const dropped = sampleValue(text, 'pulse_series_dropped_total', { metric: 'http_server_request_duration_seconds' })!;
+      const dropped = sampleValue(text, 'pulse_series_dropped_total', {
+        metric: 'http_server_request_duration_seconds',
+      })!;
       expect(dropped).toBe(DISTINCT_PATHS - CAP);
-      expect(sampleValue(text, 'http_server_request_duration_seconds_count', { http_route: '_overflow' })).toBe(dropped);
+      expect(sampleValue(text, 'http_server_request_duration_seconds_count', { http_route: '_overflow' })).toBe(
+        dropped,
+      );
       // Memory stays bounded too: 100k label sets kept would cost far more than this.
       expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(64 * 1024 * 1024);
     } finally {

@@ -62,7 +62,9 @@ describe('HTTP middleware', () => {
 
   it('continues the trace of a valid incoming traceparent and ignores a malformed one', async () => {
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
-    const valid = await fetch(`${running.baseUrl}/ctx/2`, { headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` } });
+    const valid = await fetch(`${running.baseUrl}/ctx/2`, {
+      headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+    });
     expect(valid.headers.get('x-trace-id')).toBe(traceId);
     const malformed = await fetch(`${running.baseUrl}/ctx/3`, { headers: { traceparent: `00-${traceId}-zz-01` } });
     expect(malformed.headers.get('x-trace-id')).not.toBe(traceId);
@@ -157,7 +159,9 @@ describe('HTTP middleware', () => {
     expect(sum).toBeGreaterThan(0.11);
     expect(sum).toBeLessThan(5);
     // le=0.1 holds the fast request only; the 120 ms one is above it.
-    expect(sampleValue(text, 'http_server_request_duration_seconds_bucket', { http_route: '/slow', le: '0.1' })).toBe(1);
+    expect(sampleValue(text, 'http_server_request_duration_seconds_bucket', { http_route: '/slow', le: '0.1' })).toBe(
+      1,
+    );
   });
 });
 
@@ -180,7 +184,9 @@ describe('metrics on a separate admin app', () => {
       expect(res.status).toBe(200);
       await (await fetch(`${main.baseUrl}/hello`)).text();
       await new Promise((r) => setImmediate(r));
-      expect(sampleValue(await (await fetch(`${adm.baseUrl}/metrics`)).text(), COUNT, { http_route: '/hello' })).toBe(1);
+      expect(sampleValue(await (await fetch(`${adm.baseUrl}/metrics`)).text(), COUNT, { http_route: '/hello' })).toBe(
+        1,
+      );
     } finally {
       await Promise.all([main.close(), adm.close()]);
       await pulse.shutdown();

@@ -74,13 +74,18 @@ describe('HTTP metrics on real Prometheus', () => {
     });
     // What phase B sent, as the difference Prometheus computes between two instants.
     const window = Math.round(tB - tA);
-    const diff = await prom.query(`${totalsExpr} - sum by (http_route) (${M}_count{job="${JOB}"} offset ${window}s)`, tB);
+    const diff = await prom.query(
+      `${totalsExpr} - sum by (http_route) (${M}_count{job="${JOB}"} offset ${window}s)`,
+      tB,
+    );
     expect(byRoute(diff)).toEqual({ '/api/:version/items/:id': 300, '/fail': 30, '/slow': 4 });
 
     // increase() needs a sample from before phase B in its window, and extrapolates to the
     // window's edges: close, not exact.
     const rangeB = `${Math.ceil(tB - tA) + 2}s`;
-    const increase = byRoute(await prom.query(`sum by (http_route) (increase(${M}_count{job="${JOB}"}[${rangeB}]))`, tB));
+    const increase = byRoute(
+      await prom.query(`sum by (http_route) (increase(${M}_count{job="${JOB}"}[${rangeB}]))`, tB),
+    );
     expect(increase['/api/:version/items/:id']).toBeGreaterThan(200);
     expect(increase['/api/:version/items/:id']).toBeLessThan(450);
 

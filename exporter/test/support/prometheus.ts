@@ -102,7 +102,7 @@ export interface PrometheusHandle {
   stop(): Promise<void>;
 }
 
-const MISSING_BINARY = 'prometheus binary not found: install Debian\'s prometheus package (`.ci/run` does)';
+const MISSING_BINARY = "prometheus binary not found: install Debian's prometheus package (`.ci/run` does)";
 const STDERR_KEEP_BYTES = 64 * 1024;
 const READY_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 10_000;
@@ -192,9 +192,10 @@ function request(url: string, method: 'GET' | 'POST', form?: Record<string, stri
         method,
         agent: false,
         timeout: 30_000,
-        headers: body !== undefined
-          ? { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) }
-          : {},
+        headers:
+          body !== undefined
+            ? { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) }
+            : {},
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -416,13 +417,19 @@ async function launch(
     );
     switch (data.resultType) {
       case 'vector':
-        return (data.result as Raw[]).map((s) => ({ metric: s.metric, timestamp: s.value[0], value: parseValue(s.value[1]) }));
+        return (data.result as Raw[]).map((s) => ({
+          metric: s.metric,
+          timestamp: s.value[0],
+          value: parseValue(s.value[1]),
+        }));
       case 'scalar': {
         const [t, v] = data.result as [number, string];
         return [{ metric: {}, timestamp: t, value: parseValue(v) }];
       }
       default:
-        throw new Error(`query() returns vectors; "${expr}" gave a ${data.resultType} (use queryRange or an *_over_time function)`);
+        throw new Error(
+          `query() returns vectors; "${expr}" gave a ${data.resultType} (use queryRange or an *_over_time function)`,
+        );
     }
   };
 
@@ -436,11 +443,9 @@ async function launch(
   };
 
   const queryExemplars = async (expr: string, start: number, end: number): Promise<PromExemplarSeries[]> => {
-    const data = await api<Array<{ seriesLabels: Labels; exemplars: Array<{ labels: Labels; value: string; timestamp: number }> }>>(
-      '/api/v1/query_exemplars',
-      { query: expr, start: String(start), end: String(end) },
-      expr,
-    );
+    const data = await api<
+      Array<{ seriesLabels: Labels; exemplars: Array<{ labels: Labels; value: string; timestamp: number }> }>
+    >('/api/v1/query_exemplars', { query: expr, start: String(start), end: String(end) }, expr);
     return (data ?? []).map((s) => ({
       seriesLabels: s.seriesLabels,
       exemplars: s.exemplars.map((e) => ({ labels: e.labels, value: parseValue(e.value), timestamp: e.timestamp })),
