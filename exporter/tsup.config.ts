@@ -1,9 +1,16 @@
 import { defineConfig } from 'tsup';
 
-// Two entry points: the library, and the catalog alone (no Node imports) for the Grafana app,
-// dashboards and alert rules.
+// Entry points: the library; the catalog and the LogQL query module alone (no Node imports) for
+// the Grafana app, dashboards and alert rules; the log shipping thread (loaded by path at runtime).
 export default defineConfig({
-  entry: { index: 'src/index.ts', 'catalog/index': 'src/catalog/index.ts' },
+  entry: {
+    index: 'src/index.ts',
+    'catalog/index': 'src/catalog/index.ts',
+    'queries/logql': 'src/queries/logql.ts',
+    'logs/loki-worker': 'src/logs/worker/loki-worker.ts',
+  },
+  // __dirname in the ESM bundle: the library finds logs/loki-worker.js next to itself.
+  shims: true,
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,

@@ -2,8 +2,8 @@
 // HTTP overhead benchmark: bare Express vs instrumented Express servers.
 //
 //   node bench/http-overhead/run.mjs [--rounds N] [--duration S] [--warmup S] [--quick]
-//        [--connections N] [--ids N] [--variants a,b,...] [--retry-contended N] [--no-pin]
-//        [--max-minutes M] [--out FILE]
+//        [--connections N] [--ids N] [--variants a,b,...] [--retry-contended N] [--quiet-wait S]
+//        [--no-pin] [--max-minutes M] [--out FILE]
 //
 // Each variant is its own child process pinned to core 1; this process (load generator
 // = autocannon in-process, scraper, orchestration) pins itself to core 0. Rounds are
@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { Samples, summary, median, quantileSorted, cv, fmt, table } from '../lib/stats.mjs';
 
 const require = createRequire(import.meta.url);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const autocannon = require('autocannon');
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -71,6 +72,7 @@ function parseArgs(argv) {
     out: path.join(benchDir, 'results', 'http-overhead.json'),
     quick: false,
     retryContended: 1,
+    quietWait: 10,
   };
   const num = (i) => {
     const v = Number(argv[i + 1]);
@@ -85,7 +87,11 @@ function parseArgs(argv) {
     else if (a === '--connections') o.connections = Math.floor(num(i++));
     else if (a === '--ids') o.ids = Math.floor(num(i++));
     else if (a === '--max-minutes') o.maxMinutes = num(i++);
-    else if (a === '--retry-contended') {
+    else if (a === '--quiet-wait') {
+      const v = Number(argv[++i]);
+      if (!Number.isFinite(v) || v < 0) throw new Error('--quiet-wait needs a number of seconds >= 0');
+      o.quietWait = v;
+    } else if (a === '--retry-contended') {
       const v = Number(argv[++i]);
       if (!Number.isInteger(v) || v < 0) throw new Error('--retry-contended needs an integer >= 0');
       o.retryContended = v;
@@ -112,8 +118,7 @@ function parseArgs(argv) {
     } else throw new Error(`unknown argument ${a}`);
   }
   if (o.quick) {
-    // smoke check: explicit flags still win when given after --quick? keep it simple:
-    // --quick sets the small defaults, explicit --rounds/--duration/--warmup override them.
+    // Smoke check: small defaults; explicit --rounds/--duration/--warmup still win.
     const explicit = new Set(argv.filter((a) => a.startsWith('--')));
     if (!explicit.has('--rounds')) o.rounds = 3;
     if (!explicit.has('--duration')) o.duration = 2;
@@ -137,9 +142,12 @@ if (variantNames.includes('pulse') && !existsSync(pulseDist)) {
   if (opts.variants?.includes('pulse')) console.error(`error: pulse requested but ${skipped.pulse}`);
 }
 
-// Time budget: per run warm-up + duration + ~1.5 s overhead; hard cap = 2x + 2 min.
-const estimateSec = opts.rounds * variantNames.length * (opts.warmup + opts.duration + 1.5) + 20;
-const capSec = opts.maxMinutes ? opts.maxMinutes * 60 : estimateSec * 2 + 120;
+// Time budget: per run warm-up + duration + ~2 s overhead (quiet probe, IPC, reconnects);
+// cap = 2x that + 2 min + half the allowed quiet waits. Past it no new run starts; 60 s
+// later everything is killed.
+const totalRuns = opts.rounds * variantNames.length;
+const estimateSec = totalRuns * (opts.warmup + opts.duration + 2) + 20;
+const capSec = opts.maxMinutes ? opts.maxMinutes * 60 : estimateSec * 2 + 120 + (totalRuns * opts.quietWait) / 2;
 
 // ---------------------------------------------------------------- pinning
 let pinned = false;
@@ -348,9 +356,30 @@ function load(port, durationSec, latencies) {
   });
 }
 
-async function runOne(name, round) {
+/**
+ * Quiet gate: before a run, wait (at most opts.quietWait seconds, never past the deadline)
+ * until other processes leave core 1 nearly idle, probing /proc/stat for 0.5 s at a time.
+ * Our idle servers use ~0.2-1 % of core 1, within the threshold. Returns the seconds waited.
+ */
+async function waitForQuiet(deadline) {
+  if (!pinned || opts.quietWait <= 0) return 0;
+  const t0 = performance.now();
+  while ((performance.now() - t0) / 1000 < opts.quietWait && Date.now() < deadline) {
+    const a = procStat();
+    const p0 = performance.now();
+    await sleep(500);
+    const b = procStat();
+    const sec = (performance.now() - p0) / 1000;
+    if (!a || !b) return 0;
+    if (coreBusySec(a, b, '1') / sec <= CONTENDED && coreBusySec(a, b, '0') / sec <= 0.3) break;
+  }
+  return (performance.now() - t0) / 1000;
+}
+
+async function runOne(name, round, deadline) {
   const child = children.get(name);
   if (!child) throw new Error(`${name}: child not running`);
+  const quietWaitSec = await waitForQuiet(deadline);
   const scraper = startScraper(child.metricsUrl);
   try {
     await load(child.port, opts.warmup, null);
@@ -403,6 +432,7 @@ async function runOne(name, round) {
       non2xx: res.non2xx,
       rssMB: after.rss / 1048576,
       loadavg1: os.loadavg()[0],
+      quietWaitSec,
       scrape: scraper.stop(),
       _latencies: latencies,
     };
@@ -592,7 +622,7 @@ async function main() {
       if (!variantNames.includes(name)) continue;
       let r;
       try {
-        r = await runOne(name, round);
+        r = await runOne(name, round, deadline);
         for (
           let retry = 1;
           retry <= opts.retryContended && r.foreignCore1 > CONTENDED && Date.now() < deadline;
@@ -604,7 +634,7 @@ async function main() {
           );
           const { _latencies, ...rest } = r;
           discarded.push(rest);
-          r = await runOne(name, round);
+          r = await runOne(name, round, deadline);
           r.retries = retry;
         }
       } catch (e) {
@@ -615,7 +645,8 @@ async function main() {
         continue;
       }
       runs.push(r);
-      let flag = r.errors || r.non2xx || r.timeouts ? `  ERRORS ${r.errors}/${r.non2xx}/${r.timeouts}` : '';
+      let flag = r.quietWaitSec >= 1 ? `  (waited ${fmt(r.quietWaitSec, 0)} s for a quiet core)` : '';
+      if (r.errors || r.non2xx || r.timeouts) flag += `  ERRORS ${r.errors}/${r.non2xx}/${r.timeouts}`;
       if (r.foreignCore1 > CONTENDED)
         flag += `  [contended: other processes used ${fmt(r.foreignCore1 * 100, 0)}% of core 1]`;
       console.log(

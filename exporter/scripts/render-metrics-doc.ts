@@ -30,7 +30,12 @@ export function renderMetricsDoc(metrics: readonly MetricDefinition[] = allMetri
   ];
   const signals = [...new Set(metrics.map((m) => m.signal))];
   for (const signal of signals) {
-    lines.push(`## ${SIGNAL_TITLES[signal]}`, '', '| name | type | unit | labels | buckets | description |', '|---|---|---|---|---|---|');
+    lines.push(
+      `## ${SIGNAL_TITLES[signal]}`,
+      '',
+      '| name | type | unit | labels | buckets | description |',
+      '|---|---|---|---|---|---|',
+    );
     for (const m of metrics.filter((x) => x.signal === signal)) {
       const labels = m.labelNames.length > 0 ? m.labelNames.map((l) => `\`${l}\``).join(', ') : '—';
       const buckets = m.buckets ? m.buckets.join(', ') : '—';

@@ -1,4 +1,3 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as promClient from 'prom-client';
 import { pulseInternalErrors } from './catalog/pulse';
 import type { PulseOptions, ResolvedOptions } from './config/options';
@@ -26,8 +25,6 @@ import type { ExpositionFormat } from './metrics/exposition';
 import { exposeInPromClient } from './metrics/prom-client-bridge';
 import { MetricRegistry } from './metrics/registry';
 
-type ErrorMiddleware = (err: unknown, req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
-
 /** An Express app or router, or anything with `get(path, handler)`. */
 export interface MountTarget {
   get(path: string, handler: EndpointHandler): unknown;
@@ -39,8 +36,6 @@ export interface Pulse extends DbApi, RuntimeApi, DepsApi, HealthApi, LogsApi, E
   readonly registry: MetricRegistry;
   /** Add first: `app.use(pulse.middleware())`. */
   middleware(): Middleware;
-  /** Add last: `app.use(pulse.errorHandler())`. Records the error, then passes it on unchanged. */
-  errorHandler(): ErrorMiddleware;
   /** Serves GET /metrics (and the other Pulse endpoints) on `app`. */
   mount(app: MountTarget): void;
   /** The /metrics handler alone, for a separate server or a plain node:http app. */
@@ -144,11 +139,6 @@ export function createPulse(options: PulseOptions): Pulse {
           if (endpoint !== undefined && (req.method === 'GET' || req.method === 'HEAD')) return endpoint(req, res);
         }
         measure(req, res, next);
-      };
-    },
-    errorHandler() {
-      return function pulseErrorHandler(err, _req, _res, next) {
-        next(err);
       };
     },
     mount(app) {

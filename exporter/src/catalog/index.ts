@@ -3,12 +3,24 @@
 // No Node-only imports in this folder.
 import * as http from './http';
 import * as pulse from './pulse';
+import * as db from './db';
+import * as runtime from './runtime';
+import * as deps from './deps';
+import * as health from './health';
+import * as logs from './logs';
+import * as errors from './errors';
 import type { MetricDefinition } from './types';
 
 export * from './types';
 export * from './buckets';
 export * from './http';
 export * from './pulse';
+export * from './db';
+export * from './runtime';
+export * from './deps';
+export * from './health';
+export * from './logs';
+export * from './errors';
 
 /** Every metric definition, keyed by its export name. */
 export const catalog = {
@@ -19,6 +31,36 @@ export const catalog = {
   pulseSeriesDropped: pulse.pulseSeriesDropped,
   pulseScrapeDuration: pulse.pulseScrapeDuration,
   pulseInternalErrors: pulse.pulseInternalErrors,
+  dbClientOperationDuration: db.dbClientOperationDuration,
+  dbClientConnectionCount: db.dbClientConnectionCount,
+  dbClientConnectionPendingRequests: db.dbClientConnectionPendingRequests,
+  dbClientConnectionMax: db.dbClientConnectionMax,
+  pulseDbRouteQueries: db.pulseDbRouteQueries,
+  pulseDbRouteQueryDuration: db.pulseDbRouteQueryDuration,
+  pulseDbNPlusOne: db.pulseDbNPlusOne,
+  pulseDbSlowQueries: db.pulseDbSlowQueries,
+  pulseDbEvents: db.pulseDbEvents,
+  pulseDbUntrackedQueries: db.pulseDbUntrackedQueries,
+  nodejsEventLoopUtilization: runtime.nodejsEventLoopUtilization,
+  nodejsEventLoopDelayP50: runtime.nodejsEventLoopDelayP50,
+  nodejsEventLoopDelayP90: runtime.nodejsEventLoopDelayP90,
+  nodejsEventLoopDelayP99: runtime.nodejsEventLoopDelayP99,
+  nodejsEventLoopDelayMax: runtime.nodejsEventLoopDelayMax,
+  v8GcDuration: runtime.v8GcDuration,
+  nodejsHeapSizeLimit: runtime.nodejsHeapSizeLimit,
+  pulseRuntimeInfo: runtime.pulseRuntimeInfo,
+  pulseRuntimeLeakSuspected: runtime.pulseRuntimeLeakSuspected,
+  pulseRuntimeGrowthRatio: runtime.pulseRuntimeGrowthRatio,
+  httpClientRequestDuration: deps.httpClientRequestDuration,
+  pulseDependencyDuration: deps.pulseDependencyDuration,
+  pulseHealthCheckStatus: health.pulseHealthCheckStatus,
+  pulseHealthCheckDuration: health.pulseHealthCheckDuration,
+  pulseHealthStatus: health.pulseHealthStatus,
+  pulseHealthCheckFlapping: health.pulseHealthCheckFlapping,
+  pulseLogEvents: logs.pulseLogEvents,
+  pulseLogBufferBytes: logs.pulseLogBufferBytes,
+  pulseLogEventsTruncated: logs.pulseLogEventsTruncated,
+  pulseErrors: errors.pulseErrors,
 } as const;
 
 export type Catalog = typeof catalog;

@@ -1,9 +1,193 @@
+import { pulseDbEvents } from '../catalog/db';
+import { PulseConfigError } from '../config/errors';
 import type { PulseCore } from '../core';
+import { EventBudget } from './event-budget';
+import type { DbSystem } from './hub';
+import { addKnexListener, addRecorder, removeKnexListener, removeRecorder } from './hub';
+import { filenameOf, findModules, packageVersion, versionAtLeast } from './find-modules';
+import type { KnexClientLike } from './knex';
+import { isKnexModule, knexClientOf, knexSystem, patchKnexModule, trackKnexPool } from './knex';
+import { instrumentMysql2Target, isMysql2Module, patchMysql2Module } from './mysql2';
+import { RequestQueryTracker } from './n-plus-one';
+import type { DriverSwitch } from './options';
+import { instrumentPgTarget, isPgModule, patchPgModule } from './pg';
+import { registerPoolGauges } from './pool-metrics';
+import type { DbRecording } from './query-recorder';
+import { DbSystemRecorder, createDurationHistogram } from './query-recorder';
+import { SlowQueryLog } from './slow-queries';
+
+/** What `pulse.instrument()` recognised. */
+export type InstrumentedKind =
+  | 'pg module'
+  | 'pg pool'
+  | 'pg client'
+  | 'mysql2 module'
+  | 'mysql2 pool'
+  | 'mysql2 pool cluster'
+  | 'mysql2 connection'
+  | 'knex module'
+  | 'knex';
+
+export interface InstrumentOptions {
+  /** `db_client_connection_pool_name` of this pool; default `host:port/database`. */
+  name?: string;
+}
 
 /** What the db signal adds to the Pulse object. */
-export interface DbApi {}
+export interface DbApi {
+  /**
+   * Records the queries (and pool, for a pool) of a pg Pool or Client, a mysql2 pool, pool
+   * cluster or connection, a knex instance, or a driver module — for when the `db` options cannot
+   * find it (bundled apps, unusual layouts). Returns what it recognised; throws a TypeError for
+   * anything else (a setup mistake, reported at setup time).
+   */
+  instrument(target: unknown, options?: InstrumentOptions): InstrumentedKind;
+}
 
-/** Creates the db signal: registers its metrics from the catalog and returns its public API. */
-export function createDbSignal(_core: PulseCore): { api: DbApi } {
-  return { api: {} };
+/** mysql2 published its TracingChannels in 3.20.0. */
+const MYSQL2_CHANNELS_SINCE: [number, number] = [3, 20];
+
+/**
+ * Creates the db signal: query duration histograms, per-route query counts, the slow query log,
+ * N+1 detection and pool gauges for pg, mysql2 and knex.
+ */
+export function createDbSignal(core: PulseCore): { api: DbApi } {
+  const options = core.options.db;
+  const budget = new EventBudget(core, options.maxEventsPerSecond, core.metrics.counter(pulseDbEvents));
+  const tracker = new RequestQueryTracker(core, options.nPlusOne, budget);
+  const recording: DbRecording = {
+    core,
+    duration: createDurationHistogram(core),
+    tracker,
+    slowQueries: options.slowQueries === false ? undefined : new SlowQueryLog(core, options.slowQueries, budget),
+    exemplars: core.options.metrics.exemplars,
+    sqlCacheSize: options.sqlCacheSize,
+  };
+  registerPoolGauges(core);
+  core.onRequestEnd((ctx, end) => {
+    try {
+      tracker.requestEnded(ctx, end);
+    } catch (err) {
+      core.internalError('db', err);
+    }
+  });
+
+  const recorders: Partial<Record<DbSystem, DbSystemRecorder>> = {};
+  const track = (system: DbSystem): void => {
+    if (recorders[system] !== undefined) return;
+    const recorder = new DbSystemRecorder(system, system === 'mysql' ? 'mysql' : 'postgresql', recording);
+    recorders[system] = recorder;
+    addRecorder(system, recorder);
+  };
+
+  const warn = (message: string): void => core.events.emit({ kind: 'lifecycle', level: 'warn', message });
+
+  const enableMysql2Module = (mod: unknown, filename: string | undefined): void => {
+    const version = packageVersion(filename, 'mysql2');
+    if (version !== undefined && !versionAtLeast(version, ...MYSQL2_CHANNELS_SINCE)) {
+      warn(`mysql2 ${version} publishes no tracing channels: Pulse records mysql2 queries from 3.20.0 on`);
+    }
+    patchMysql2Module(mod);
+  };
+
+  /** A knex client met for the first time: its driver and pool. */
+  const onKnexClient = (client: object): void => {
+    try {
+      const c = client as KnexClientLike;
+      const system = knexSystem(c);
+      if (system === undefined) return; // sqlite, mssql…: not recorded
+      track(system);
+      if (system === 'postgresql') patchPgModule(c.driver);
+      else patchMysql2Module(c.driver);
+      trackKnexPool(c);
+    } catch (err) {
+      core.internalError('db', err);
+    }
+  };
+
+  enable(
+    options.pg,
+    () => {
+      track('postgresql');
+      for (const found of findModules('pg', 'lib/index.js')) patchPgModule(found.exports);
+    },
+    (mod) => {
+      if (!isPgModule(mod))
+        throw new PulseConfigError('db.pg', 'expected true, false or the pg module (require("pg"))');
+      track('postgresql');
+      patchPgModule(mod);
+    },
+  );
+  enable(
+    options.mysql2,
+    () => {
+      track('mysql');
+      for (const found of findModules('mysql2', 'index.js')) enableMysql2Module(found.exports, found.filename);
+    },
+    (mod) => {
+      if (!isMysql2Module(mod))
+        throw new PulseConfigError('db.mysql2', 'expected true, false or the mysql2 module (require("mysql2"))');
+      track('mysql');
+      enableMysql2Module(mod, filenameOf(mod));
+    },
+  );
+  enable(
+    options.knex,
+    () => {
+      addKnexListener(onKnexClient);
+      for (const found of findModules('knex', 'knex.js')) patchKnexModule(found.exports);
+    },
+    (mod) => {
+      if (!isKnexModule(mod))
+        throw new PulseConfigError('db.knex', 'expected true, false or the knex module (require("knex"))');
+      addKnexListener(onKnexClient);
+      patchKnexModule(mod);
+    },
+  );
+
+  core.onShutdown(() => {
+    removeKnexListener(onKnexClient);
+    for (const [system, recorder] of Object.entries(recorders)) removeRecorder(system as DbSystem, recorder);
+  });
+
+  const api: DbApi = {
+    instrument(target, instrumentOptions = {}) {
+      const name = instrumentOptions.name;
+      const knexClient = knexClientOf(target);
+      if (knexClient !== undefined) {
+        if (knexSystem(knexClient) === undefined)
+          throw new TypeError('pulse.instrument(knex): only pg and mysql2 clients are supported');
+        addKnexListener(onKnexClient);
+        trackKnexPool(knexClient, name); // first, so the given name is the one registered
+        onKnexClient(knexClient);
+        return 'knex';
+      }
+      if (isKnexModule(target)) {
+        addKnexListener(onKnexClient);
+        patchKnexModule(target);
+        return 'knex module';
+      }
+      const pg = instrumentPgTarget(target, name);
+      if (pg !== undefined) {
+        track('postgresql');
+        return pg;
+      }
+      const mysql2 = instrumentMysql2Target(target, name);
+      if (mysql2 !== undefined) {
+        track('mysql');
+        return mysql2;
+      }
+      throw new TypeError(
+        'pulse.instrument(): expected a pg Pool, Client or module, a mysql2 pool, cluster, connection or module, or a knex instance',
+      );
+    },
+  };
+  return { api };
+}
+
+/** Applies one driver switch: `true` searches for the module, a module object pins it. */
+function enable(value: DriverSwitch, search: () => void, pinned: (mod: unknown) => void): void {
+  if (value === false) return;
+  if (value === true) search();
+  else pinned(value);
 }

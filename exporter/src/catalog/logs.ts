@@ -1,0 +1,113 @@
+import { defineMetric } from './types';
+
+// Structured events and logs shipped to Loki: the stream labels and metadata keys every event
+// carries, and the metrics that count what happened to them. The LogQL query module
+// (src/queries/logql.ts), the Grafana app, dashboards and alert rules build on these names.
+
+/**
+ * Loki stream labels. Few and bounded on purpose: every distinct label set is a stream, and
+ * Loki's index (and bill) grows with streams. Extra static labels from the options come on top.
+ */
+export const LOKI_LABELS = {
+  serviceName: 'service_name',
+  env: 'env',
+  level: 'level',
+  eventKind: 'event_kind',
+} as const;
+
+/** Values of the `event_kind` label. `log` is what `pulse.logger` writes; the rest are events. */
+export const EVENT_KINDS = ['error', 'slow_request', 'slow_query', 'n_plus_one', 'custom', 'lifecycle', 'log'] as const;
+export type EventKindLabel = (typeof EVENT_KINDS)[number];
+
+/** Values of the `level` label (pino's level names). */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
+export type LogLevelLabel = (typeof LOG_LEVELS)[number];
+
+/**
+ * Structured metadata keys (Loki 3): per-line, queryable with a label filter
+ * (`| fingerprint="…"`), never indexed. Unbounded values (trace ids, routes, fingerprints) go
+ * here and into the JSON line, never into stream labels. Names match the metric labels where
+ * the two describe the same thing, so a PromQL and a LogQL query filter on the same word.
+ */
+export const LOG_METADATA = {
+  traceId: 'trace_id',
+  route: 'http_route',
+  method: 'http_request_method',
+  status: 'http_response_status_code',
+  fingerprint: 'fingerprint',
+  errorType: 'error_type',
+  /** The `type` a custom event was captured with (`signup`, `payment.failed`). */
+  eventType: 'event_type',
+  /** `start` or `stop`, on lifecycle events. */
+  lifecyclePhase: 'lifecycle_phase',
+  /** Why a process stopped: `SIGTERM`, `SIGINT`, `shutdown`, `crash`. */
+  lifecycleReason: 'lifecycle_reason',
+  /** `host:pid` of the process, on lifecycle events, so a restart shows as a new instance. */
+  instance: 'service_instance_id',
+} as const;
+
+/** Every structured metadata key Pulse may attach, in the order it attaches them. */
+export const LOG_METADATA_KEYS = Object.values(LOG_METADATA);
+
+/** Custom event tags become structured metadata with this prefix (`tag_plan="pro"`). */
+export const LOG_TAG_PREFIX = 'tag_';
+
+/** `lifecycle_reason` values Pulse writes. */
+export const LIFECYCLE_REASONS = ['SIGTERM', 'SIGINT', 'shutdown', 'crash'] as const;
+
+/** `outcome` values of `pulse_log_events_total`. */
+export const LOG_OUTCOMES = ['sent', 'dropped', 'retried'] as const;
+
+/**
+ * `reason` values of `pulse_log_events_total`, by outcome. Retried events are counted once per
+ * retry; sent and dropped are final (every event ends up in exactly one of them).
+ */
+export const LOG_OUTCOME_REASONS = {
+  sent: ['ok', 'stdout'],
+  retried: ['rate_limited', 'server_error', 'network'],
+  dropped: [
+    /** Loki answered 4xx (bad labels, line too long, too old): retrying would not help. */
+    'rejected',
+    /** The delivery buffer reached its byte limit: the oldest events made room. */
+    'buffer_full',
+    /** A batch failed `maxRetries` times in a row. */
+    'retries_exhausted',
+    /** Still buffered when the shutdown deadline passed. */
+    'shutdown',
+    /** One event larger than Loki's line limit. */
+    'too_large',
+    /** The shipping thread could not keep up and its input ring was full. */
+    'backpressure',
+    /** More error events per second than `errors.maxEventsPerSecond` (the error counter still counts them). */
+    'throttled',
+    /** The shipping thread died; what it held is lost. */
+    'worker_failed',
+  ],
+} as const;
+
+export const pulseLogEvents = defineMetric({
+  name: 'pulse_log_events_total',
+  type: 'counter',
+  unit: '',
+  help: 'Log events by delivery outcome (sent, dropped, retried) and reason; sent + dropped counts every event once.',
+  labelNames: ['outcome', 'reason'],
+  signal: 'logs',
+});
+
+export const pulseLogBufferBytes = defineMetric({
+  name: 'pulse_log_buffer_bytes',
+  type: 'gauge',
+  unit: 'bytes',
+  help: 'Bytes of log events waiting for delivery to Loki (bounded by logs.loki.bufferMaxBytes).',
+  labelNames: [],
+  signal: 'logs',
+});
+
+export const pulseLogEventsTruncated = defineMetric({
+  name: 'pulse_log_events_truncated_total',
+  type: 'counter',
+  unit: '',
+  help: 'Events shipped with a field cut to its size limit (message, metadata, stack, request body).',
+  labelNames: ['event_kind'],
+  signal: 'logs',
+});

@@ -1,0 +1,30 @@
+import { hostname } from 'node:os';
+import type { PulseEvent } from '../events';
+
+// Lifecycle events: a `start` when Pulse is created and one `stop` with its reason, so that an
+// alert on a vanished target can tell a rollout (stop: SIGTERM / shutdown) from a crash
+// (stop: crash, or no stop at all).
+
+let instanceId: string | undefined;
+
+/** `host:pid`: one value per process, so a restart shows as a new instance. */
+export function serviceInstanceId(): string {
+  instanceId ??= `${hostname()}:${process.pid}`;
+  return instanceId;
+}
+
+export type LifecyclePhase = 'start' | 'stop';
+
+export function lifecycleEvent(phase: LifecyclePhase, reason?: string): PulseEvent {
+  return {
+    kind: 'lifecycle',
+    level: phase === 'stop' && reason === 'crash' ? 'error' : 'info',
+    message: phase === 'start' ? 'service started' : `service stopping (${reason ?? 'unknown'})`,
+    lifecycle_phase: phase,
+    ...(reason !== undefined ? { lifecycle_reason: reason } : {}),
+    service_instance_id: serviceInstanceId(),
+    pid: process.pid,
+    node_version: process.version,
+    uptime_seconds: Math.round(process.uptime() * 1000) / 1000,
+  };
+}

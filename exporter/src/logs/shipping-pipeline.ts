@@ -1,0 +1,200 @@
+import pino from 'pino';
+import { pulseLogBufferBytes, pulseLogEvents } from '../catalog/logs';
+import type { PulseCore } from '../core';
+import type { CounterSeries } from '../metrics/counter';
+import type { DeliveryReport, FlushedMessage, ShipperConfig, WorkerData } from './worker/protocol';
+import { FLUSHED_EVENT, REPORT_EVENT, SETTLED_INDEX, controlLine } from './worker/protocol';
+import { shippingWorkerFile } from './worker-file';
+
+// The main thread's end of log shipping: a pino destination that hands lines to the shipping
+// thread (pino.transport → thread-stream's shared ring) and turns the thread's reports into
+// `pulse_log_events_total`. Writing a line is a memory copy; it never waits for Loki.
+
+/** What thread-stream (pino.transport's return value, typed `any` by pino) offers that we use. */
+interface ThreadStream {
+  write(data: string): boolean;
+  flushSync(): void;
+  end(): void;
+  on(event: string, fn: (...args: never[]) => void): unknown;
+  readonly closed: boolean;
+  readonly destroyed: boolean;
+  /** The thread has started and reads the ring. */
+  readonly ready: boolean;
+}
+
+export interface DeliveryStatus {
+  /** Lines handed to the shipping thread. */
+  written: number;
+  /** Lines that reached a final outcome (sent or dropped). */
+  settled: number;
+  bufferedBytes: number;
+  bufferedEvents: number;
+  lastError: string | undefined;
+}
+
+export interface LogPipeline {
+  /** pino's destination. */
+  readonly destination: { write(line: string): void };
+  /** Sends what is buffered; `final` drops (and counts) what is left at the deadline and stops the thread. */
+  flush(timeoutMs: number, final: boolean): Promise<void>;
+  status(): DeliveryStatus;
+}
+
+/** Counts log outcomes in Pulse's registry; series are cached by key (a handful of outcome/reason pairs). */
+export function logOutcomeCounter(core: PulseCore): (outcome: string, reason: string, n: number) => void {
+  const counter = core.metrics.counter(pulseLogEvents);
+  const series = new Map<string, CounterSeries>();
+  return (outcome, reason, n) => {
+    const key = outcome + ':' + reason;
+    let s = series.get(key);
+    if (s === undefined) {
+      s = counter.seriesFor([outcome, reason]);
+      series.set(key, s);
+    }
+    s.inc(n);
+  };
+}
+
+export function startShippingPipeline(
+  core: PulseCore,
+  config: ShipperConfig,
+  exitFlushTimeoutMs: number,
+  count: (outcome: string, reason: string, n: number) => void,
+): LogPipeline {
+  const settledBuffer = new SharedArrayBuffer(4);
+  const settled = new Int32Array(settledBuffer);
+  const workerData: WorkerData = { config, settled: settledBuffer };
+  // autoEnd off: pino would end the thread at exit before our exit flush could use it.
+  const stream = pino.transport({
+    target: shippingWorkerFile(),
+    options: workerData,
+    worker: { autoEnd: false },
+  }) as ThreadStream;
+
+  let written = 0;
+  /** Lines the thread reported as sent or dropped: written − finished is what is still in its hands. */
+  let finished = 0;
+  let blocked = false;
+  let failed = false;
+  let ended = false;
+  let lastReport: DeliveryReport | undefined;
+  let flushId = 0;
+  const flushWaiters = new Map<number, () => void>();
+
+  core.metrics.gauge(pulseLogBufferBytes, (gauge) => {
+    gauge.set([], lastReport?.bufferedBytes ?? 0);
+  });
+
+  stream.on(REPORT_EVENT, (report: DeliveryReport) => {
+    // After the end (or the thread's death) the leftovers were counted here already.
+    if (ended || failed) return;
+    lastReport = report;
+    for (const [reason, n] of Object.entries(report.sent)) {
+      count('sent', reason, n);
+      finished += n;
+    }
+    for (const [reason, n] of Object.entries(report.dropped)) {
+      count('dropped', reason, n);
+      finished += n;
+    }
+    for (const [reason, n] of Object.entries(report.retried)) count('retried', reason, n);
+  });
+  stream.on(FLUSHED_EVENT, (message: FlushedMessage) => {
+    flushWaiters.get(message.id)?.();
+  });
+  stream.on('drain', () => {
+    blocked = false;
+  });
+  stream.on('error', (err: Error) => {
+    core.internalError('logs', err);
+  });
+  stream.on('close', () => {
+    for (const resolve of flushWaiters.values()) resolve();
+    if (ended || failed) return;
+    // The shipping thread died: what it held, and what was on its way to it, is lost.
+    failed = true;
+    if (written > finished) count('dropped', 'worker_failed', written - finished);
+    core.internalError('logs', new Error('log shipping thread exited'));
+  });
+
+  const destination = {
+    write(line: string): void {
+      if (failed || ended) {
+        count('dropped', failed ? 'worker_failed' : 'shutdown', 1);
+        return;
+      }
+      if (blocked) {
+        // The ring to the shipping thread is full: that thread is starved or stuck. Dropping
+        // here keeps the host's memory bounded and its thread free.
+        count('dropped', 'backpressure', 1);
+        return;
+      }
+      written++;
+      if (!stream.write(line)) blocked = true;
+    },
+  };
+
+  const onExit = (): void => {
+    if (ended || failed || exitFlushTimeoutMs === 0) return;
+    if (written - Atomics.load(settled, SETTLED_INDEX) <= 0) return;
+    // Before the thread is ready, pino's own exit handler ends the stream, and the thread spends
+    // up to exitFlushTimeoutMs delivering (see the worker's end).
+    if (!stream.ready) return;
+    // The process is exiting (process.exit(), a crash): the event loop is gone, but the shipping
+    // thread still runs. Block this thread a bounded time so the last events — often the crash
+    // itself — reach Loki.
+    const until = Date.now() + exitFlushTimeoutMs;
+    try {
+      stream.write(controlLine({ id: ++flushId, deadline: until, final: true }));
+      stream.flushSync();
+      for (let left = until - Date.now(); left > 0; left = until - Date.now()) {
+        const done = Atomics.load(settled, SETTLED_INDEX);
+        if (written - done <= 0) break;
+        Atomics.wait(settled, SETTLED_INDEX, done, Math.min(left, 50));
+      }
+    } catch {
+      // The thread is gone; nothing more can be done at exit.
+    }
+  };
+  process.on('exit', onExit);
+
+  return {
+    destination,
+    flush(timeoutMs, final) {
+      if (ended || failed) return Promise.resolve();
+      const id = ++flushId;
+      const deadline = Date.now() + timeoutMs;
+      return new Promise<void>((resolve) => {
+        // A margin past the deadline for the thread's answer; after it we stop waiting.
+        const timer = setTimeout(resolve, timeoutMs + 500);
+        flushWaiters.set(id, () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        stream.write(controlLine({ id, deadline, final }));
+      }).then(() => {
+        flushWaiters.delete(id);
+        if (!final) return;
+        ended = true;
+        process.removeListener('exit', onExit);
+        // The thread reports before it answers a flush, so after a timely answer nothing is
+        // left; after a late one, what it did not report is counted as lost here.
+        if (written > finished) count('dropped', 'shutdown', written - finished);
+        try {
+          stream.end();
+        } catch (err) {
+          core.internalError('logs', err);
+        }
+      });
+    },
+    status() {
+      return {
+        written,
+        settled: Atomics.load(settled, SETTLED_INDEX),
+        bufferedBytes: lastReport?.bufferedBytes ?? 0,
+        bufferedEvents: lastReport?.bufferedEvents ?? 0,
+        lastError: lastReport?.lastError,
+      };
+    },
+  };
+}
