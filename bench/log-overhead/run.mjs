@@ -24,7 +24,14 @@ const benchDir = path.resolve(here, '..');
 const repoRoot = path.resolve(benchDir, '..');
 
 function parseArgs(argv) {
-  const o = { rounds: 6, duration: 5, warmup: 2, connections: 10, pin: true, out: path.join(benchDir, 'results', 'log-overhead.json') };
+  const o = {
+    rounds: 6,
+    duration: 5,
+    warmup: 2,
+    connections: 10,
+    pin: true,
+    out: path.join(benchDir, 'results', 'log-overhead.json'),
+  };
   const explicit = new Set();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -110,8 +117,9 @@ function load(port, seconds, latencies) {
   return new Promise((resolve, reject) => {
     let count = 0;
     const t0 = performance.now();
-    const inst = autocannon({ url: `http://127.0.0.1:${port}`, connections: opts.connections, duration: seconds, requests, timeout: 10 }, (err, res) =>
-      err ? reject(err) : resolve({ res, count, elapsed: (performance.now() - t0) / 1000 }),
+    const inst = autocannon(
+      { url: `http://127.0.0.1:${port}`, connections: opts.connections, duration: seconds, requests, timeout: 10 },
+      (err, res) => (err ? reject(err) : resolve({ res, count, elapsed: (performance.now() - t0) / 1000 })),
     );
     inst.on('response', (_c, _status, _bytes, ms) => {
       count++;
@@ -147,9 +155,20 @@ async function main() {
       // Server CPU (all its threads, the shipping thread included) per request: less sensitive
       // to other load on the machine than req/s.
       const cpuUsPerReq = (after.cpuUser + after.cpuSystem - before.cpuUser - before.cpuSystem) / count;
-      const run = { round, variant: name, rps: count / elapsed, cpuUsPerReq, p50Ms: quantileSorted(sorted, 0.5), p99Ms: quantileSorted(sorted, 0.99), non2xx: res.non2xx, errors: res.errors };
+      const run = {
+        round,
+        variant: name,
+        rps: count / elapsed,
+        cpuUsPerReq,
+        p50Ms: quantileSorted(sorted, 0.5),
+        p99Ms: quantileSorted(sorted, 0.99),
+        non2xx: res.non2xx,
+        errors: res.errors,
+      };
       runs.push(run);
-      console.log(`round ${round + 1}/${opts.rounds} ${name.padEnd(3)} ${fmt(run.rps, 0)} req/s, ${fmt(cpuUsPerReq, 1)} us CPU/req, p99 ${fmt(run.p99Ms, 2)} ms, non-2xx ${run.non2xx}`);
+      console.log(
+        `round ${round + 1}/${opts.rounds} ${name.padEnd(3)} ${fmt(run.rps, 0)} req/s, ${fmt(cpuUsPerReq, 1)} us CPU/req, p99 ${fmt(run.p99Ms, 2)} ms, non-2xx ${run.non2xx}`,
+      );
     }
   }
 
@@ -176,7 +195,14 @@ async function main() {
   console.log(
     table([
       ['variant', 'req/s (median)', 'CPU us/req', 'p99 ms (median)', 'req/s ratio vs off [min-max]', 'CPU-based ratio'],
-      ['Loki shipping off', fmt(summary.off.rps, 0), fmt(summary.off.cpuUsPerReq, 1), fmt(summary.off.p99Ms, 2), '1', '1'],
+      [
+        'Loki shipping off',
+        fmt(summary.off.rps, 0),
+        fmt(summary.off.cpuUsPerReq, 1),
+        fmt(summary.off.p99Ms, 2),
+        '1',
+        '1',
+      ],
       [
         'Loki shipping on',
         fmt(summary.on.rps, 0),
@@ -200,7 +226,21 @@ async function main() {
   mkdirSync(path.dirname(opts.out), { recursive: true });
   writeFileSync(
     opts.out,
-    JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, pinned, options: opts, summary, received, delivery, runs }, null, 2) + '\n',
+    JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        node: process.version,
+        cpus: os.cpus().length,
+        pinned,
+        options: opts,
+        summary,
+        received,
+        delivery,
+        runs,
+      },
+      null,
+      2,
+    ) + '\n',
   );
   console.log(`results: ${path.relative(repoRoot, opts.out)}`);
   process.exit(0);

@@ -21,17 +21,18 @@ export function createMetricsEndpoint(
   const auth = core.options.metrics.auth;
   const authorised = compileAuthCheck(auth);
   const scrapeDuration = core.metrics.gauge(pulseScrapeDuration).seriesFor([]);
-  const inFlight = new Map<ExpositionFormat, Promise<string>>();
+  const inFlight = new Map<ExpositionFormat, Promise<Buffer[]>>();
 
-  async function renderNow(format: ExpositionFormat): Promise<string> {
+  async function renderNow(format: ExpositionFormat): Promise<Buffer[]> {
     const started = performance.now();
-    const own = await core.metrics.serialize(format);
-    const theirs = await serializePromClientRegistry(promRegistry, format);
+    const chunks = await core.metrics.serializeChunks(format);
+    chunks.push(Buffer.from(await serializePromClientRegistry(promRegistry, format), 'utf8'));
+    if (format === 'openmetrics') chunks.push(Buffer.from('# EOF\n'));
     scrapeDuration.set((performance.now() - started) / 1000);
-    return own + theirs + (format === 'openmetrics' ? '# EOF\n' : '');
+    return chunks;
   }
 
-  function render(format: ExpositionFormat): Promise<string> {
+  function renderChunks(format: ExpositionFormat): Promise<Buffer[]> {
     const pending = inFlight.get(format);
     if (pending !== undefined) return pending;
     const next = renderNow(format).finally(() => inFlight.delete(format));
@@ -39,15 +40,20 @@ export function createMetricsEndpoint(
     return next;
   }
 
+  const render = async (format: ExpositionFormat): Promise<string> =>
+    Buffer.concat(await renderChunks(format)).toString('utf8');
+
   const handler: EndpointHandler = (req, res) => {
     if (authorised !== undefined && !authorised(req)) return rejectUnauthorized(res, auth!);
     const format = formatFromAccept(req.headers.accept);
-    render(format).then(
-      (body) => {
+    renderChunks(format).then(
+      (chunks) => {
         res.statusCode = 200;
         res.setHeader('Content-Type', contentTypeOf(format));
         res.setHeader('Cache-Control', 'no-store');
-        res.end(body);
+        // Chunk by chunk: the socket copies each into its buffer; no 25 MB string is ever built.
+        for (const chunk of chunks) if (chunk.length > 0) res.write(chunk);
+        res.end();
       },
       (err: unknown) => {
         core.internalError('metrics', err);

@@ -43,7 +43,12 @@ export interface CaptureSource extends CaptureContext {
 
 const MAX_MESSAGE = 2048;
 
-function describeThrown(err: unknown): { errorClass: string; message: string; stack: string | undefined; code: string | undefined } {
+function describeThrown(err: unknown): {
+  errorClass: string;
+  message: string;
+  stack: string | undefined;
+  code: string | undefined;
+} {
   if (err instanceof Error || (typeof err === 'object' && err !== null && 'message' in err && 'stack' in err)) {
     const e = err as Error & { code?: unknown };
     const errorClass = typeof e.name === 'string' && e.name !== 'Error' ? e.name : (e.constructor?.name ?? 'Error');
@@ -57,7 +62,7 @@ function describeThrown(err: unknown): { errorClass: string; message: string; st
   // `throw 'oops'`, `reject(404)`: no class, no stack.
   let message: string;
   try {
-    message = typeof err === 'string' ? err : JSON.stringify(err) ?? String(err);
+    message = typeof err === 'string' ? err : (JSON.stringify(err) ?? String(err));
   } catch {
     message = String(err);
   }
@@ -104,7 +109,12 @@ export class ErrorRecorder {
     const { secretPattern } = this.options.request;
     const thrown = describeThrown(err);
     const message = cutString(maskSecrets(thrown.message, secretPattern), MAX_MESSAGE);
-    const stack = trimStack(`${thrown.errorClass}: ${message.value}`, thrown.stack, this.options.appRoot, this.options.stackFrames);
+    const stack = trimStack(
+      `${thrown.errorClass}: ${message.value}`,
+      thrown.stack,
+      this.options.appRoot,
+      this.options.stackFrames,
+    );
     let truncated = message.truncated || stack.truncated;
 
     const event: PulseEvent = {
@@ -139,7 +149,8 @@ export class ErrorRecorder {
       event.metadata = m.value;
       truncated ||= m.truncated;
     }
-    if (source.tags !== undefined) event.tags = boundedCopy(source.tags, { maxBytes: 4096, maxDepth: 1, maxKeys: 20, maxString: 256 }).value;
+    if (source.tags !== undefined)
+      event.tags = boundedCopy(source.tags, { maxBytes: 4096, maxDepth: 1, maxKeys: 20, maxString: 256 }).value;
     if (truncated) {
       event.truncated = true;
       this.truncated.inc();

@@ -28,18 +28,42 @@ const BY_STATUS: Record<number, PulseErrorType> = {
 };
 
 const VALIDATION = /Validat|ZodError|Joi|Yup|BadRequest|InvalidArgument|SchemaError|Ajv/;
-const AUTH = /Unauthori[sz]ed|Forbidden|Authenticat|Permission|JsonWebTokenError|TokenExpiredError|NotBeforeError|AccessDenied/;
+const AUTH =
+  /Unauthori[sz]ed|Forbidden|Authenticat|Permission|JsonWebTokenError|TokenExpiredError|NotBeforeError|AccessDenied/;
 const NOT_FOUND = /NotFound|EntityNotFound|NoResult|NotExist/;
 const CONFLICT = /Conflict|UniqueConstraint|Duplicate|OptimisticLock/;
 const TIMEOUT = /Timeout|TimedOut|AbortError/;
-const DATABASE = /Sequelize|QueryFailed|Prisma|Mongo|Database|Postgres|MySQL|Maria|SQLite|Knex|ReplyError|Redis|QueryError|DriverError|ConnectionPool/;
-const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ECONNABORTED', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ABORT_ERR', '57014']);
-const DEPENDENCY_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET']);
+const DATABASE =
+  /Sequelize|QueryFailed|Prisma|Mongo|Database|Postgres|MySQL|Maria|SQLite|Knex|ReplyError|Redis|QueryError|DriverError|ConnectionPool/;
+const TIMEOUT_CODES = new Set([
+  'ETIMEDOUT',
+  'ESOCKETTIMEDOUT',
+  'ECONNABORTED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'ABORT_ERR',
+  '57014',
+]);
+const DEPENDENCY_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+]);
 
 function names(err: object): string {
   // The class chain (`UniqueConstraintError extends ValidationError extends BaseError`) and `name`.
   let out = (err as { name?: unknown }).name === undefined ? '' : String((err as { name?: unknown }).name);
-  for (let p = Object.getPrototypeOf(err) as object | null, i = 0; p !== null && i < 5; p = Object.getPrototypeOf(p) as object | null, i++) {
+  for (
+    let p = Object.getPrototypeOf(err) as object | null, i = 0;
+    p !== null && i < 5;
+    p = Object.getPrototypeOf(p) as object | null, i++
+  ) {
     const ctor = (p as { constructor?: { name?: string } }).constructor;
     if (ctor?.name !== undefined && ctor.name !== 'Object') out += ' ' + ctor.name;
   }
@@ -56,7 +80,8 @@ function byClass(err: unknown): PulseErrorType | undefined {
   if (CONFLICT.test(n) || code === '23505' || code === 'ER_DUP_ENTRY') return 'conflict';
   if (TIMEOUT.test(n)) return 'timeout';
   // pg's DatabaseError carries a 5-character SQLSTATE and a severity; mysql2's errors a sqlState.
-  if (DATABASE.test(n) || typeof e.sqlState === 'string' || (code !== undefined && /^ER_/.test(code))) return 'database';
+  if (DATABASE.test(n) || typeof e.sqlState === 'string' || (code !== undefined && /^ER_/.test(code)))
+    return 'database';
   if (code !== undefined && /^[0-9A-Z]{5}$/.test(code) && typeof e.severity === 'string') return 'database';
   if (code !== undefined && DEPENDENCY_CODES.has(code)) return 'dependency';
   if (AUTH.test(n)) return 'auth';

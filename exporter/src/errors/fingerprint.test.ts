@@ -8,7 +8,10 @@ describe('normaliseMessage', () => {
     ['User 42 not found', 'User <*> not found'],
     ['User 65a1f0c2e4b0d3a9f1e2c3b4 not found', 'User <*> not found'],
     ['Order a3f9c2e1-5b7d-4c1e-9f2a-0b1c2d3e4f50 expired', 'Order <*> expired'],
-    ["duplicate key value violates unique constraint \"users_email_key\" for 'bob@example.com'", 'duplicate key value violates unique constraint <*> for <*>'],
+    [
+      'duplicate key value violates unique constraint "users_email_key" for \'bob@example.com\'',
+      'duplicate key value violates unique constraint <*> for <*>',
+    ],
     ['connect ECONNREFUSED 10.0.3.7:5432', 'connect ECONNREFUSED <*>'],
     ["Cannot read properties of undefined (reading 'total')", 'Cannot read properties of undefined (reading <*>)'],
     ["don't retry: timeout after 3000ms", "don't retry: timeout after <*>ms"],

@@ -31,5 +31,8 @@ export function normaliseMessage(message: string): string {
 
 export function fingerprint(errorClass: string, message: string, topAppFrame: StackFrame | undefined): string {
   const frame = topAppFrame === undefined ? '' : `${topAppFrame.fn.replace(/^async /, '')} ${topAppFrame.file}`;
-  return createHash('sha1').update(`${errorClass}\n${normaliseMessage(message)}\n${frame}`).digest('hex').slice(0, 16);
+  return createHash('sha1')
+    .update(`${errorClass}\n${normaliseMessage(message)}\n${frame}`)
+    .digest('hex')
+    .slice(0, 16);
 }

@@ -8,7 +8,12 @@ import { captureUncaught } from './uncaught';
 
 export type { CaptureContext } from './capture';
 
-export type ErrorMiddleware = (err: unknown, req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
+export type ErrorMiddleware = (
+  err: unknown,
+  req: IncomingMessage,
+  res: ServerResponse,
+  next: (err?: unknown) => void,
+) => void;
 
 /** What the errors signal adds to the Pulse object. */
 export interface ErrorsApi {

@@ -64,7 +64,9 @@ export const errorsOptionsSchema = object({
   stackFrames: num({ min: 1, max: 200, integer: true }),
   appRoot: str({ minLength: 1, accepts: 'a directory path' }),
   request: object({
-    headers: arrayOf(str({ pattern: /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, accepts: 'an HTTP header name' }), { maxLength: 100 }),
+    headers: arrayOf(str({ pattern: /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, accepts: 'an HTTP header name' }), {
+      maxLength: 100,
+    }),
     secretPattern: instance<RegExp>('a RegExp', 'test'),
     queryValues: bool(),
     body: bool(),
@@ -94,7 +96,10 @@ export function resolveErrorsOptions(input: ErrorsOptions | undefined): Resolved
   const headers = (r?.headers ?? DEFAULT_RECORDED_HEADERS).map((h) => h.toLowerCase());
   headers.forEach((name, i) => {
     // A global or sticky RegExp keeps state between test() calls: copy it without those flags.
-    if (NEVER_RECORDED_HEADERS.includes(name) || new RegExp(secretPattern.source, secretPattern.flags.replace(/[gy]/g, '')).test(name)) {
+    if (
+      NEVER_RECORDED_HEADERS.includes(name) ||
+      new RegExp(secretPattern.source, secretPattern.flags.replace(/[gy]/g, '')).test(name)
+    ) {
       throw new PulseConfigError(`errors.request.headers[${i}]`, `"${name}" carries credentials and is never recorded`);
     }
   });

@@ -20,7 +20,8 @@ export interface RecordedRequest {
 const JWT = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
 const AUTH_SCHEME = /\b(Bearer|Basic|Digest|Token)\s+[A-Za-z0-9._~+/=-]{6,}/gi;
 /** Tokens with a well-known prefix: GitHub, Stripe, Slack, AWS access keys, Google API keys, npm. */
-const KNOWN_TOKENS = /\b(?:gh[pousr]_[A-Za-z0-9_]{16,}|github_pat_[A-Za-z0-9_]{20,}|[sr]k_(?:live|test)_[A-Za-z0-9]{10,}|xox[abposr]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16}|AIza[0-9A-Za-z_-]{30,}|npm_[A-Za-z0-9]{30,})/g;
+const KNOWN_TOKENS =
+  /\b(?:gh[pousr]_[A-Za-z0-9_]{16,}|github_pat_[A-Za-z0-9_]{20,}|[sr]k_(?:live|test)_[A-Za-z0-9]{10,}|xox[abposr]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16}|AIza[0-9A-Za-z_-]{30,}|npm_[A-Za-z0-9]{30,})/g;
 /** Long opaque strings mixing letters and digits (session ids, API keys, hashes): 32+ characters. */
 const OPAQUE = /\b(?=[A-Za-z0-9_-]*[0-9])(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9_-]{32,}\b/g;
 
@@ -39,10 +40,18 @@ function luhn(digits: string): boolean {
 
 /** Masks secrets recognisable by their shape, and `name=value` / `"name": "value"` pairs whose name looks secret. */
 export function maskSecrets(text: string, secretName: RegExp): string {
-  let out = text.replace(JWT, REDACTED).replace(AUTH_SCHEME, `$1 ${REDACTED}`).replace(KNOWN_TOKENS, REDACTED).replace(OPAQUE, REDACTED);
+  let out = text
+    .replace(JWT, REDACTED)
+    .replace(AUTH_SCHEME, `$1 ${REDACTED}`)
+    .replace(KNOWN_TOKENS, REDACTED)
+    .replace(OPAQUE, REDACTED);
   out = out.replace(CARD, (m) => (luhn(m.replace(/[ -]/g, '')) ? REDACTED : m));
-  out = out.replace(/(["']?)([\w.-]{1,64})\1(\s*[:=]\s*)("(?:[^"\\]|\\.)*"|'[^']*'|[^\s&,;"'}]+)/g, (whole, q: string, name: string, sep: string, value: string) =>
-    secretName.test(name) && value !== REDACTED && value !== `"${REDACTED}"` ? `${q}${name}${q}${sep}${value.startsWith('"') ? `"${REDACTED}"` : REDACTED}` : whole,
+  out = out.replace(
+    /(["']?)([\w.-]{1,64})\1(\s*[:=]\s*)("(?:[^"\\]|\\.)*"|'[^']*'|[^\s&,;"'}]+)/g,
+    (whole, q: string, name: string, sep: string, value: string) =>
+      secretName.test(name) && value !== REDACTED && value !== `"${REDACTED}"`
+        ? `${q}${name}${q}${sep}${value.startsWith('"') ? `"${REDACTED}"` : REDACTED}`
+        : whole,
   );
   return out;
 }
@@ -69,14 +78,22 @@ export function redactQuery(query: string, keepValues: boolean, secretName: RegE
 }
 
 /** A URL (path?query) with its query redacted and secret shapes masked in its path. */
-export function redactUrl(url: string, keepValues: boolean, secretName: RegExp): { path: string; query: string | undefined } {
+export function redactUrl(
+  url: string,
+  keepValues: boolean,
+  secretName: RegExp,
+): { path: string; query: string | undefined } {
   const q = url.indexOf('?');
   const path = maskSecrets(q === -1 ? url : url.slice(0, q), secretName);
   const query = q === -1 ? undefined : redactQuery(url.slice(q + 1).split('#')[0]!, keepValues, secretName);
   return { path, query: query === '' ? undefined : query };
 }
 
-function redactedBody(body: unknown, secretName: RegExp, maxBytes: number): { text: string; truncated: boolean } | undefined {
+function redactedBody(
+  body: unknown,
+  secretName: RegExp,
+  maxBytes: number,
+): { text: string; truncated: boolean } | undefined {
   if (body === undefined || body === null) return undefined;
   let text: string;
   let truncated = false;
@@ -93,7 +110,11 @@ function redactedBody(body: unknown, secretName: RegExp, maxBytes: number): { te
     text = String(body);
   }
   if (Buffer.byteLength(text) > maxBytes) {
-    text = Buffer.from(text).subarray(0, maxBytes).toString('utf8').replace(/\uFFFD$/, '') + '…';
+    text =
+      Buffer.from(text)
+        .subarray(0, maxBytes)
+        .toString('utf8')
+        .replace(/\uFFFD$/, '') + '…';
     truncated = true;
   }
   return { text, truncated };
@@ -105,7 +126,10 @@ function redactKeys(value: unknown, secretName: RegExp, parent = ''): unknown {
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    out[k] = secretName.test(k) || (parent !== '' && secretName.test(`${parent}.${k}`)) ? REDACTED : redactKeys(v, secretName, k);
+    out[k] =
+      secretName.test(k) || (parent !== '' && secretName.test(`${parent}.${k}`))
+        ? REDACTED
+        : redactKeys(v, secretName, k);
   }
   return out;
 }

@@ -19,7 +19,8 @@ export interface SlowQuery {
 
 function slowestQueries(ctx: RequestContext, limit: number): SlowQuery[] | undefined {
   const state = ctx.signals.db as RequestQueries | undefined;
-  if (limit === 0 || state === undefined || !(state.patterns instanceof Map) || state.patterns.size === 0) return undefined;
+  if (limit === 0 || state === undefined || !(state.patterns instanceof Map) || state.patterns.size === 0)
+    return undefined;
   return [...state.patterns.values()]
     .sort((a, b) => b.totalMs - a.totalMs)
     .slice(0, limit)

@@ -41,6 +41,10 @@ describe('stack trimming', () => {
   });
 
   it('keeps the header alone when there is no stack', () => {
-    expect(trimStack('Error: x', undefined, root, 10)).toEqual({ text: 'Error: x', topAppFrame: undefined, truncated: false });
+    expect(trimStack('Error: x', undefined, root, 10)).toEqual({
+      text: 'Error: x',
+      topAppFrame: undefined,
+      truncated: false,
+    });
   });
 });

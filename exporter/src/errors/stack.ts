@@ -24,7 +24,8 @@ export interface StackInfo {
 }
 
 export function isAppFile(file: string, appRoot: string): boolean {
-  if (file.startsWith('node:') || file.startsWith('internal/') || !file.includes('/') && !file.includes('\\')) return false;
+  if (file.startsWith('node:') || file.startsWith('internal/') || (!file.includes('/') && !file.includes('\\')))
+    return false;
   if (file.includes(`${sep}node_modules${sep}`) || file.includes('/node_modules/')) return false;
   return file.startsWith(appRoot);
 }
@@ -56,7 +57,9 @@ export function parseFrames(stack: string, appRoot: string): StackFrame[] {
 }
 
 function render(f: StackFrame): string {
-  return f.fn === '<anonymous>' ? `    at ${f.file}:${f.line}:${f.column}` : `    at ${f.fn} (${f.file}:${f.line}:${f.column})`;
+  return f.fn === '<anonymous>'
+    ? `    at ${f.file}:${f.line}:${f.column}`
+    : `    at ${f.fn} (${f.file}:${f.line}:${f.column})`;
 }
 
 export function trimStack(header: string, stack: string | undefined, appRoot: string, maxFrames: number): StackInfo {

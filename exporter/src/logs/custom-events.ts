@@ -63,7 +63,8 @@ export function customEvent(input: CustomEventInput): { event: PulseEvent; trunc
     boundedTags = {};
     let n = 0;
     for (const [name, value] of Object.entries(tags)) {
-      if (!TAG_NAME.test(name)) invalid(`tag name ${JSON.stringify(name)}`, 'letters, digits and "_" (not starting with a digit)', name);
+      if (!TAG_NAME.test(name))
+        invalid(`tag name ${JSON.stringify(name)}`, 'letters, digits and "_" (not starting with a digit)', name);
       if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
         invalid(`tag "${name}"`, 'a string, number or boolean', value);
       }

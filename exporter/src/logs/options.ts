@@ -148,7 +148,8 @@ function resolveLoki(o: LokiOptions): ResolvedLokiOptions {
         : `Basic ${Buffer.from(`${o.auth.username}:${o.auth.password}`).toString('base64')}`;
   }
   if (url.username !== '' || url.password !== '') {
-    if (o.auth !== undefined) throw new PulseConfigError('logs.loki.url', 'carries credentials and logs.loki.auth is set too: use one');
+    if (o.auth !== undefined)
+      throw new PulseConfigError('logs.loki.url', 'carries credentials and logs.loki.auth is set too: use one');
     headers.authorization = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
     url.username = '';
     url.password = '';
@@ -159,25 +160,38 @@ function resolveLoki(o: LokiOptions): ResolvedLokiOptions {
   for (const name of Object.keys(labels)) {
     const at = `logs.loki.labels.${name}`;
     if (!LABEL_NAME.test(name) || name.startsWith('__')) {
-      throw new PulseConfigError(at, 'is not a valid Loki label name (letters, digits and "_", not starting with a digit or "__")');
+      throw new PulseConfigError(
+        at,
+        'is not a valid Loki label name (letters, digits and "_", not starting with a digit or "__")',
+      );
     }
-    if (RESERVED_LABELS.has(name)) throw new PulseConfigError(at, `is set by Pulse itself (${[...RESERVED_LABELS].join(', ')})`);
+    if (RESERVED_LABELS.has(name))
+      throw new PulseConfigError(at, `is set by Pulse itself (${[...RESERVED_LABELS].join(', ')})`);
   }
   // service_name does not count towards Loki's limit; env, level, event_kind do.
   const maxExtra = LOKI_MAX_LABEL_NAMES - (RESERVED_LABELS.size - 1);
   if (Object.keys(labels).length > maxExtra) {
-    throw new PulseConfigError('logs.loki.labels', `at most ${maxExtra} extra labels fit Loki's limit of ${LOKI_MAX_LABEL_NAMES} per stream`);
+    throw new PulseConfigError(
+      'logs.loki.labels',
+      `at most ${maxExtra} extra labels fit Loki's limit of ${LOKI_MAX_LABEL_NAMES} per stream`,
+    );
   }
 
   const batchMaxBytes = o.batchMaxBytes ?? 1 << 20;
   const bufferMaxBytes = o.bufferMaxBytes ?? 8 << 20;
   if (batchMaxBytes * 2 > bufferMaxBytes) {
-    throw new PulseConfigError('logs.loki.batchMaxBytes', `must be at most half of bufferMaxBytes (${bufferMaxBytes}), got ${batchMaxBytes}`);
+    throw new PulseConfigError(
+      'logs.loki.batchMaxBytes',
+      `must be at most half of bufferMaxBytes (${bufferMaxBytes}), got ${batchMaxBytes}`,
+    );
   }
   const minBackoffMs = o.minBackoffMs ?? 500;
   const maxBackoffMs = o.maxBackoffMs ?? 30_000;
   if (maxBackoffMs < minBackoffMs) {
-    throw new PulseConfigError('logs.loki.maxBackoffMs', `must be ≥ minBackoffMs (${minBackoffMs}), got ${maxBackoffMs}`);
+    throw new PulseConfigError(
+      'logs.loki.maxBackoffMs',
+      `must be ≥ minBackoffMs (${minBackoffMs}), got ${maxBackoffMs}`,
+    );
   }
   return {
     pushUrl: url.toString(),

@@ -22,7 +22,8 @@ function listenerFor(signal: NodeJS.Signals): (signal: NodeJS.Signals) => void {
     const running = [...(handlers.get(signal) ?? [])].map((h) => h(signal).catch(() => undefined));
     void Promise.all(running).then(() => {
       inProgress.delete(signal);
-      if (sole && process.listenerCount(signal) === 1 && process.listeners(signal)[0] === listener) reraise(signal, listener);
+      if (sole && process.listenerCount(signal) === 1 && process.listeners(signal)[0] === listener)
+        reraise(signal, listener);
     });
   };
 }

@@ -19,9 +19,14 @@ function moduleDir(): string {
 export function shippingWorkerFile(): string {
   if (cached !== undefined) return cached;
   const here = moduleDir();
-  const candidates = [join(here, 'logs', 'loki-worker.js'), join(here, 'loki-worker.js'), join(here, 'worker', 'loki-worker.dev.mjs')];
+  const candidates = [
+    join(here, 'logs', 'loki-worker.js'),
+    join(here, 'loki-worker.js'),
+    join(here, 'worker', 'loki-worker.dev.mjs'),
+  ];
   const found = candidates.find((f) => existsSync(f));
-  if (found === undefined) throw new Error(`Pulse's log shipping worker is missing (looked for ${candidates.join(', ')})`);
+  if (found === undefined)
+    throw new Error(`Pulse's log shipping worker is missing (looked for ${candidates.join(', ')})`);
   cached = found;
   return found;
 }

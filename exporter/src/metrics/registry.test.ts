@@ -36,7 +36,9 @@ describe('MetricRegistry', () => {
     const h = reg.histogram(latency);
     for (const v of [0.05, 0.1, 0.3, 0.5, 0.9, 3]) h.observe(['/a'], v);
     const text = await reg.serialize('prometheus');
-    expect(sample(text, 'test_latency_seconds_bucket{route="/a",le="0.1"}')).toBe('test_latency_seconds_bucket{route="/a",le="0.1"} 2');
+    expect(sample(text, 'test_latency_seconds_bucket{route="/a",le="0.1"}')).toBe(
+      'test_latency_seconds_bucket{route="/a",le="0.1"} 2',
+    );
     expect(sample(text, 'test_latency_seconds_bucket{route="/a",le="0.5"}')).toMatch(/ 4$/);
     expect(sample(text, 'test_latency_seconds_bucket{route="/a",le="1"}')).toMatch(/ 5$/);
     expect(sample(text, 'test_latency_seconds_bucket{route="/a",le="+Inf"}')).toMatch(/ 6$/);

@@ -69,23 +69,34 @@ export class MetricRegistry {
 
   /** The whole registry in one exposition format. Never blocks the event loop for more than a few ms. */
   async serialize(format: ExpositionFormat): Promise<string> {
+    return Buffer.concat(await this.serializeChunks(format)).toString('utf8');
+  }
+
+  /**
+   * The exposition as chunks of a few thousand lines each, for writing to a response one by one:
+   * joining tens of MB into one string would block the event loop longer than rendering does.
+   * Each chunk becomes a Buffer at once, so the heap never holds the concatenation trees of a
+   * large scrape (they made garbage collection pauses the longest blocks).
+   */
+  async serializeChunks(format: ExpositionFormat): Promise<Buffer[]> {
     await this.collect();
-    const parts: string[] = [];
+    const chunks: Buffer[] = [];
     let sliceStart = performance.now();
     for (const metric of this.metrics) {
       const total = metric.series.length; // series added while we yield wait for the next scrape
       if (total === 0) continue;
-      parts.push(renderFamilyHeader(format, metric.def.name, metric.def.type, metric.def.help, metric.def.unit));
+      let chunk = renderFamilyHeader(format, metric.def.name, metric.def.type, metric.def.help, metric.def.unit);
       const perSlice = Math.max(1, Math.floor(LINES_PER_SLICE / metric.linesPerSeries));
       for (let from = 0; from < total; from += perSlice) {
-        parts.push(metric.renderSeries(format, from, Math.min(total, from + perSlice)));
+        chunks.push(Buffer.from(chunk + metric.renderSeries(format, from, Math.min(total, from + perSlice)), 'utf8'));
+        chunk = '';
         if (performance.now() - sliceStart > MAX_BLOCK_MS) {
           await yieldToEventLoop();
           sliceStart = performance.now();
         }
       }
     }
-    return parts.join('');
+    return chunks;
   }
 
   /** Runs every gauge collector; one that throws leaves its gauge as it was. */

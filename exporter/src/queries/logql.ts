@@ -36,7 +36,11 @@ export function logSelector(scope: LogScope, kind?: EventKindLabel | readonly Ev
   const matchers = [match(LOKI_LABELS.serviceName, scope.service)];
   if (scope.env !== undefined) matchers.push(match(LOKI_LABELS.env, scope.env));
   if (kind !== undefined) {
-    matchers.push(typeof kind === 'string' ? match(LOKI_LABELS.eventKind, kind) : match(LOKI_LABELS.eventKind, { regex: kind.join('|') }));
+    matchers.push(
+      typeof kind === 'string'
+        ? match(LOKI_LABELS.eventKind, kind)
+        : match(LOKI_LABELS.eventKind, { regex: kind.join('|') }),
+    );
   }
   return `{${matchers.join(', ')}}`;
 }
@@ -116,7 +120,10 @@ export function traceLogs(scope: LogScope, traceId: MatchValue): string {
 }
 
 /** Custom events, optionally of one type and with given tags (`{ plan: 'pro' }`). */
-export function customEvents(scope: LogScope, options: { type?: MatchValue; tags?: Record<string, MatchValue> } = {}): string {
+export function customEvents(
+  scope: LogScope,
+  options: { type?: MatchValue; tags?: Record<string, MatchValue> } = {},
+): string {
   const tags: Record<string, MatchValue> = {};
   for (const [name, value] of Object.entries(options.tags ?? {})) tags[LOG_TAG_PREFIX + name] = value;
   return logSelector(scope, 'custom') + metadataFilters({ [LOG_METADATA.eventType]: options.type, ...tags });
@@ -149,13 +156,20 @@ const GRACEFUL_REASONS = LIFECYCLE_REASONS.filter((r) => r !== 'crash');
  * quiet when this is > 0 for the instance: a rollout, not a crash.
  */
 export function gracefulStops(scope: LogScope, range = '5m'): string {
-  const stops = logSelector(scope, 'lifecycle') + metadataFilters({ [LOG_METADATA.lifecyclePhase]: 'stop', [LOG_METADATA.lifecycleReason]: { regex: GRACEFUL_REASONS.join('|') } });
+  const stops =
+    logSelector(scope, 'lifecycle') +
+    metadataFilters({
+      [LOG_METADATA.lifecyclePhase]: 'stop',
+      [LOG_METADATA.lifecycleReason]: { regex: GRACEFUL_REASONS.join('|') },
+    });
   return `sum by (${LOKI_LABELS.serviceName}, ${LOG_METADATA.instance}) (count_over_time(${stops} [${range}]))`;
 }
 
 /** Crashes (an uncaught exception ended the process) per service over the range: a Loki alert rule. */
 export function crashes(scope: LogScope, range = '5m'): string {
-  const stops = logSelector(scope, 'lifecycle') + metadataFilters({ [LOG_METADATA.lifecyclePhase]: 'stop', [LOG_METADATA.lifecycleReason]: 'crash' });
+  const stops =
+    logSelector(scope, 'lifecycle') +
+    metadataFilters({ [LOG_METADATA.lifecyclePhase]: 'stop', [LOG_METADATA.lifecycleReason]: 'crash' });
   return `sum by (${LOKI_LABELS.serviceName}) (count_over_time(${stops} [${range}])) > 0`;
 }
 

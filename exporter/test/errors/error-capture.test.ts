@@ -41,20 +41,26 @@ function appWith(p: Pulse): { app: express.Express; seen: unknown[] } {
   const seen: unknown[] = [];
   app.use(p.middleware());
   app.get('/users/:id', (req) => loadUser(req.params.id));
-  app.get('/orders/:id', (req, _res, next) => next(new TypeError(`Cannot read properties of undefined (reading 'total') for order ${req.params.id}`)));
+  app.get('/orders/:id', (req, _res, next) =>
+    next(new TypeError(`Cannot read properties of undefined (reading 'total') for order ${req.params.id}`)),
+  );
   app.get('/ok', (_req, res) => res.send('ok'));
   app.use(p.errorHandler());
-  app.use((err: Error & { status?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    seen.push(err);
-    res.status(err.status ?? 500).json({ error: err.message });
-  });
+  app.use(
+    (err: Error & { status?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      seen.push(err);
+      res.status(err.status ?? 500).json({ error: err.message });
+    },
+  );
   return { app, seen };
 }
 
 test('the error handler records the error and passes it on unchanged', async () => {
   pulse = pulseShippingTo(loki);
   const { app, seen } = appWith(pulse);
-  const res = await request(app).get('/users/42').set('traceparent', '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01');
+  const res = await request(app)
+    .get('/users/42')
+    .set('traceparent', '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01');
   expect(res.status).toBe(404);
   expect(res.body).toEqual({ error: 'User 42 not found (looked up "42@example.com")' });
   expect(seen).toHaveLength(1);
@@ -87,17 +93,25 @@ test('the error handler records the error and passes it on unchanged', async () 
   expect(stack[0]).toBe('UserNotFound: User 42 not found (looked up "42@example.com")');
   expect(stack[1]).toMatch(/^ {4}at loadUser \((exporter\/)?test\/errors\/error-capture\.test\.ts:\d+:\d+\)$/);
   expect(stack.some((l) => l.includes('node_modules/express'))).toBe(true);
-  expect(stack.findIndex((l) => l.includes('node_modules'))).toBeGreaterThan(stack.findIndex((l) => l.includes('loadUser')));
+  expect(stack.findIndex((l) => l.includes('node_modules'))).toBeGreaterThan(
+    stack.findIndex((l) => l.includes('loadUser')),
+  );
   expect(counterTotal(pulse, 'pulse_errors_total', { error_type: 'not_found', http_route: '/users/:id' })).toBe(1);
 });
 
 test('the same bug groups under one fingerprint across ids; a different bug does not', async () => {
   pulse = pulseShippingTo(loki);
   const { app } = appWith(pulse);
-  for (const id of ['1', '77', 'a3f9c2e1-5b7d-4c1e-9f2a-0b1c2d3e4f50', '65a1f0c2e4b0d3a9f1e2c3b4']) await request(app).get(`/users/${id}`);
+  for (const id of ['1', '77', 'a3f9c2e1-5b7d-4c1e-9f2a-0b1c2d3e4f50', '65a1f0c2e4b0d3a9f1e2c3b4'])
+    await request(app).get(`/users/${id}`);
   for (const id of ['5', '6']) await request(app).get(`/orders/${id}`);
   await pulse.shutdown();
-  const byRoute = (route: string) => new Set(errorEvents().filter((e) => e.metadata.http_route === route).map((e) => e.metadata.fingerprint));
+  const byRoute = (route: string) =>
+    new Set(
+      errorEvents()
+        .filter((e) => e.metadata.http_route === route)
+        .map((e) => e.metadata.fingerprint),
+    );
   expect(byRoute('/users/:id').size).toBe(1);
   expect(byRoute('/orders/:id').size).toBe(1);
   expect([...byRoute('/users/:id')][0]).not.toBe([...byRoute('/orders/:id')][0]);
@@ -127,7 +141,11 @@ test('captureException records handled errors, inside a request and outside any'
 
   const [inRequest, job, thrownString] = errorEvents().sort((a, b) => Number(a.tsNs - b.tsNs));
   expect(inRequest!.metadata).toMatchObject({ http_route: '/pay', tag_provider: 'stripe', error_type: 'internal' });
-  expect(inRequest!.json).toMatchObject({ origin: 'captureException', error_code: 'card_declined', metadata: { amount: 1200 } });
+  expect(inRequest!.json).toMatchObject({
+    origin: 'captureException',
+    error_code: 'card_declined',
+    metadata: { amount: 1200 },
+  });
   expect(job!.metadata.http_route).toBeUndefined();
   expect(job!.metadata.trace_id).toBeUndefined();
   expect(job!.json.cause).toBe('Error: disk full');
@@ -138,7 +156,11 @@ test('captureException records handled errors, inside a request and outside any'
 test('a failure inside Pulse never reaches the app: the error still goes on to the next handler', async () => {
   pulse = pulseShippingTo(loki);
   // An error whose name, message and stack throw when read.
-  const trap = { get: (): never => { throw new Error('trap'); } };
+  const trap = {
+    get: (): never => {
+      throw new Error('trap');
+    },
+  };
   const hostile = Object.create(Error.prototype, { name: trap, message: trap, stack: trap }) as Error;
   const seen: unknown[] = [];
   const app = express();
@@ -186,7 +208,12 @@ describe('slow requests', () => {
     expect(slow).toHaveLength(1);
     const [event] = slow;
     expect(event!.labels.level).toBe('warn');
-    expect(event!.metadata).toMatchObject({ http_route: '/report/:id', http_request_method: 'GET', http_response_status_code: '200', trace_id: expect.any(String) });
+    expect(event!.metadata).toMatchObject({
+      http_route: '/report/:id',
+      http_request_method: 'GET',
+      http_response_status_code: '200',
+      trace_id: expect.any(String),
+    });
     expect(event!.json.duration_seconds).toBeGreaterThanOrEqual(0.3);
     const queries = event!.json.db_queries as { db_query_text: string; count: number; total_duration_ms: number }[];
     expect(queries[0]!.db_query_text).toMatch(/pg_sleep/);

@@ -48,7 +48,10 @@ afterEach(async () => {
 
 /** Everything Loki stored, as one string: lines, labels and structured metadata. */
 function everythingLokiGot(): string {
-  return loki.entries().map((e) => `${e.stream} ${e.line} ${JSON.stringify(e.metadata)}`).join('\n');
+  return loki
+    .entries()
+    .map((e) => `${e.stream} ${e.line} ${JSON.stringify(e.metadata)}`)
+    .join('\n');
 }
 
 function app(p: Pulse): express.Express {
@@ -60,7 +63,10 @@ function app(p: Pulse): express.Express {
     next(Object.assign(new Error(`login failed for ${req.body.email} with token ${secrets.jwt}`), { status: 401 }));
   });
   a.use(p.errorHandler());
-  a.use((err: Error & { status?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) => void res.status(err.status ?? 500).end());
+  a.use(
+    (err: Error & { status?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) =>
+      void res.status(err.status ?? 500).end(),
+  );
   return a;
 }
 
@@ -73,7 +79,12 @@ async function loginFailure(p: Pulse): Promise<void> {
     .set('x-api-key', secrets.apiKey)
     .set('referer', `https://app.example.com/settings?token=${secrets.githubToken}&tab=keys`)
     .set('user-agent', 'redaction-test/1.0')
-    .send({ email: 'alice@example.com', password: secrets.password, card: { number: secrets.cardNumber, cvv: '123' }, plan: 'pro' })
+    .send({
+      email: 'alice@example.com',
+      password: secrets.password,
+      card: { number: secrets.cardNumber, cvv: '123' },
+      plan: 'pro',
+    })
     .expect(401);
 }
 
@@ -83,11 +94,17 @@ test('by default: allow-listed headers only, query names without values, no body
   await pulse.shutdown();
 
   const all = everythingLokiGot();
-  for (const [name, value] of Object.entries(secrets)) expect({ name, leaked: all.includes(value) }).toEqual({ name, leaked: false });
+  for (const [name, value] of Object.entries(secrets))
+    expect({ name, leaked: all.includes(value) }).toEqual({ name, leaked: false });
   expect(all).not.toContain(Buffer.from(`alice:${secrets.basicPassword}`).toString('base64'));
 
   const event = loki.events().find((e) => e.labels.event_kind === 'error')!;
-  const req = event.json.request as { url_path: string; url_query: string; headers: Record<string, string>; body?: string };
+  const req = event.json.request as {
+    url_path: string;
+    url_query: string;
+    headers: Record<string, string>;
+    body?: string;
+  };
   expect(req.url_path).toBe('/login');
   expect(req.url_query).toBe('access_token=[REDACTED]&api_key=[REDACTED]&page=[REDACTED]&github=[REDACTED]');
   expect(Object.keys(req.headers).sort()).toEqual(['content-length', 'content-type', 'host', 'referer', 'user-agent']);
@@ -104,13 +121,16 @@ test('opted in: query values and the body are recorded, with secret-named fields
   await pulse.shutdown();
 
   const all = everythingLokiGot();
-  for (const [name, value] of Object.entries(secrets)) expect({ name, leaked: all.includes(value) }).toEqual({ name, leaked: false });
+  for (const [name, value] of Object.entries(secrets))
+    expect({ name, leaked: all.includes(value) }).toEqual({ name, leaked: false });
 
   const event = loki.events().find((e) => e.labels.event_kind === 'error')!;
   const req = event.json.request as { url_query: string; body: string };
   // Values of non-secret parameters are kept; token-shaped values are masked whatever their name.
   expect(req.url_query).toBe('access_token=[REDACTED]&api_key=[REDACTED]&page=2&github=[REDACTED]');
-  expect(req.body.startsWith('{"email":"alice@example.com","password":"[REDACTED]","card":{"number":"[REDACTED]"')).toBe(true);
+  expect(
+    req.body.startsWith('{"email":"alice@example.com","password":"[REDACTED]","card":{"number":"[REDACTED]"'),
+  ).toBe(true);
   expect(req.body.endsWith('…')).toBe(true);
   expect(Buffer.byteLength(req.body)).toBeLessThanOrEqual(96 + 3);
   expect(event.json.truncated).toBe(true);
@@ -119,7 +139,9 @@ test('opted in: query values and the body are recorded, with secret-named fields
 
 test('credential headers can never be put on the allow-list', () => {
   for (const header of ['Authorization', 'cookie', 'set-cookie', 'x-api-key', 'x-auth-token']) {
-    expect(() => createPulse({ serviceName: 's', errors: { request: { headers: ['accept', header] } } })).toThrow(PulseConfigError);
+    expect(() => createPulse({ serviceName: 's', errors: { request: { headers: ['accept', header] } } })).toThrow(
+      PulseConfigError,
+    );
   }
   expect(() => createPulse({ serviceName: 's', errors: { request: { headers: ['Authorization'] } } })).toThrow(
     'Pulse option "errors.request.headers[0]": "authorization" carries credentials and is never recorded',

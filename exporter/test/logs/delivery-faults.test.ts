@@ -29,7 +29,11 @@ test('a 429 storm is retried with backoff until Loki takes every event', async (
   pulse = pulseShippingTo(loki, { loki: { minBackoffMs: 50, maxBackoffMs: 400 } });
   await loki.waitFor((e) => e.length >= 1); // start event
   const stormUntil = Date.now() + 3000;
-  loki.respond(() => (Date.now() < stormUntil ? { status: 429, body: 'Ingestion rate limit exceeded', headers: { 'retry-after': '0' } } : undefined));
+  loki.respond(() =>
+    Date.now() < stormUntil
+      ? { status: 429, body: 'Ingestion rate limit exceeded', headers: { 'retry-after': '0' } }
+      : undefined,
+  );
   for (let i = 0; i < 200; i++) {
     pulse.capture({ type: 'storm', metadata: { i } });
     if (i % 20 === 0) await sleep(100);
@@ -52,7 +56,7 @@ test('a batch Loki rejects with 400 is dropped and counted, not retried; later b
   loki.respond(() => {
     if (!rejectNext) return undefined;
     rejectNext = false;
-    return { status: 400, body: "entry for stream '{service_name=\"pulse-test\"}' has timestamp too old" };
+    return { status: 400, body: 'entry for stream \'{service_name="pulse-test"}\' has timestamp too old' };
   });
   for (let i = 0; i < 10; i++) pulse.capture({ type: 'poison', metadata: { i } });
   await sleep(500);
@@ -69,16 +73,23 @@ test('a batch Loki rejects with 400 is dropped and counted, not retried; later b
 });
 
 test("a slow Loki does not slow the app's requests", async () => {
-  pulse = pulseShippingTo(loki, { loki: { timeoutMs: 10_000 }, errors: { slowRequestSeconds: false, maxEventsPerSecond: 10_000 } });
+  pulse = pulseShippingTo(loki, {
+    loki: { timeoutMs: 10_000 },
+    errors: { slowRequestSeconds: false, maxEventsPerSecond: 10_000 },
+  });
   const app = express();
   app.use(pulse.middleware());
   app.get('/work/:id', (req, res, next) => {
     pulse!.logger.info({ id: req.params.id }, 'working');
-    if (Number(req.params.id) % 2 === 0) return next(Object.assign(new Error(`order ${req.params.id} failed`), { status: 500 }));
+    if (Number(req.params.id) % 2 === 0)
+      return next(Object.assign(new Error(`order ${req.params.id} failed`), { status: 500 }));
     res.json({ ok: true });
   });
   app.use(pulse.errorHandler());
-  app.use((_err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => void res.status(500).end());
+  app.use(
+    (_err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) =>
+      void res.status(500).end(),
+  );
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const { port } = server.address() as { port: number };

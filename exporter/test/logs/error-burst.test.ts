@@ -32,7 +32,9 @@ async function burst(pulse: Pulse, onTick: () => void = () => {}): Promise<{ cap
   let captured = 0;
   for (let tick = 0; tick < SECONDS * 100; tick++) {
     for (let i = 0; i < RATE / 100; i++) {
-      pulse.captureException(new OrderNotFound(`order ${captured} not found for customer c-${captured % 977}`), { tags: { tick } });
+      pulse.captureException(new OrderNotFound(`order ${captured} not found for customer c-${captured % 977}`), {
+        tags: { tick },
+      });
       captured++;
     }
     onTick();
@@ -74,7 +76,10 @@ test('default settings: capture keeps pace, every error is counted, Loki gets ma
 
 test('every error shipped: the buffer stays within its byte limit, drops the oldest, and every event is accounted for', async () => {
   const BUFFER = 1 << 20;
-  pulse = pulseShippingTo(loki, { loki: { bufferMaxBytes: BUFFER, batchMaxBytes: BUFFER / 4 }, errors: { maxEventsPerSecond: 1_000_000 } });
+  pulse = pulseShippingTo(loki, {
+    loki: { bufferMaxBytes: BUFFER, batchMaxBytes: BUFFER / 4 },
+    errors: { maxEventsPerSecond: 1_000_000 },
+  });
   await loki.waitFor((e) => e.length >= 1);
   await loki.down();
   const heapBefore = heapAfterGc();
@@ -101,7 +106,9 @@ test('every error shipped: the buffer stays within its byte limit, drops the old
   expect(outcomes.dropped.buffer_full).toBeGreaterThan(captured / 2);
   expect(Object.keys(outcomes.dropped).every((r) => r === 'buffer_full' || r === 'backpressure')).toBe(true);
   // What arrived is the newest: the last error captured is among it.
-  expect(delivered.some((e) => e.json.msg === `order ${captured - 1} not found for customer c-${(captured - 1) % 977}`)).toBe(true);
+  expect(
+    delivered.some((e) => e.json.msg === `order ${captured - 1} not found for customer c-${(captured - 1) % 977}`),
+  ).toBe(true);
   // All of them are one bug: one fingerprint whatever the order and customer ids.
   expect(new Set(delivered.map((e) => e.metadata.fingerprint)).size).toBe(1);
 }, 60_000);

@@ -17,7 +17,10 @@ export const FAST_DELIVERY: Partial<LokiOptions> = {
   timeoutMs: 2000,
 };
 
-export function pulseShippingTo(loki: LokiReceiver, options: Partial<PulseOptions> & { loki?: Partial<LokiOptions> } = {}): Pulse {
+export function pulseShippingTo(
+  loki: LokiReceiver,
+  options: Partial<PulseOptions> & { loki?: Partial<LokiOptions> } = {},
+): Pulse {
   const { loki: lokiOptions, logs, ...rest } = options;
   return createPulse({
     serviceName: 'pulse-test',

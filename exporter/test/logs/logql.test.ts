@@ -54,7 +54,11 @@ function analyse(query: string): Analysis {
       }
       if (ref.name === 'Matcher' || ref.name === 'NumberFilter') {
         const [id, op, value] = [node.firstChild!, node.firstChild!.nextSibling!, node.lastChild!];
-        const m = { name: text(query, id), op: op.name, value: ref.name === 'Matcher' ? unquote(text(query, value)) : text(query, value) };
+        const m = {
+          name: text(query, id),
+          op: op.name,
+          value: ref.name === 'Matcher' ? unquote(text(query, value)) : text(query, value),
+        };
         if (node.parent?.name === 'Matchers') out.selector.push(m);
         else out.filters.push({ ...m, afterJson, numeric: ref.name === 'NumberFilter' });
       }
@@ -98,7 +102,10 @@ function select(a: Analysis, entries: ReceivedEntry[]): ReceivedEntry[] {
       // not JSON
     }
     return a.filters.every((f) => {
-      const fromJson = f.afterJson && json[f.name] !== undefined && typeof json[f.name] !== 'object' ? String(json[f.name]) : undefined;
+      const fromJson =
+        f.afterJson && json[f.name] !== undefined && typeof json[f.name] !== 'object'
+          ? String(json[f.name])
+          : undefined;
       return matches(f, e.labels[f.name] ?? e.metadata[f.name] ?? fromJson);
     });
   });
@@ -134,7 +141,10 @@ beforeAll(async () => {
     res.json('ok');
   });
   app.use(pulse.errorHandler());
-  app.use((_err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => void res.status(404).end());
+  app.use(
+    (_err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) =>
+      void res.status(404).end(),
+  );
   errorTraceId = (await request(app).get('/orders/17')).headers['x-trace-id'] as string;
   await request(app).get('/orders/18');
   await request(app).get('/report').expect(200);
@@ -156,7 +166,14 @@ const firstError = () => received('error')[0]!;
 /** Each shipped query, with arguments taken from the data (built once the data is in), and how many entries its log part must select (undefined: names only). */
 const CASES: Record<string, () => [string, number | undefined]> = {
   errorEvents: () => [q.errorEvents(scope), 2],
-  'errorEvents by group': () => [q.errorEvents(scope, { fingerprint: firstError().metadata.fingerprint!, errorType: 'not_found', route: '/orders/:id' }), 2],
+  'errorEvents by group': () => [
+    q.errorEvents(scope, {
+      fingerprint: firstError().metadata.fingerprint!,
+      errorType: 'not_found',
+      route: '/orders/:id',
+    }),
+    2,
+  ],
   'errorEvents by trace': () => [q.errorEvents(scope, { traceId: errorTraceId }), 1],
   errorCountByFingerprint: () => [q.errorCountByFingerprint(scope), 2],
   topErrorGroups: () => [q.topErrorGroups(scope, '1h', 5), 2],
@@ -178,7 +195,9 @@ const CASES: Record<string, () => [string, number | undefined]> = {
 };
 
 test('the test data holds every event kind the queries are about', () => {
-  expect(new Set(entries.map((e) => e.labels.event_kind))).toEqual(new Set(['lifecycle', 'log', 'error', 'slow_request', 'slow_query', 'n_plus_one', 'custom']));
+  expect(new Set(entries.map((e) => e.labels.event_kind))).toEqual(
+    new Set(['lifecycle', 'log', 'error', 'slow_request', 'slow_query', 'n_plus_one', 'custom']),
+  );
 });
 
 test('every builder in the query module is covered here', () => {
@@ -194,7 +213,8 @@ test.each(Object.keys(CASES))('%s', (name) => {
 
   // Selector: only stream labels Pulse sets, matching streams Loki actually has.
   const labelNames = new Set(entries.flatMap((e) => Object.keys(e.labels)));
-  for (const m of a.selector) expect({ label: m.name, isStreamLabel: labelNames.has(m.name) }).toEqual({ label: m.name, isStreamLabel: true });
+  for (const m of a.selector)
+    expect({ label: m.name, isStreamLabel: labelNames.has(m.name) }).toEqual({ label: m.name, isStreamLabel: true });
   const selected = select({ ...a, filters: [] }, entries);
   expect(selected.length).toBeGreaterThan(0);
 

@@ -30,7 +30,19 @@ const json = (streams: unknown[]) => push(JSON.stringify({ streams }), { 'conten
 const now = () => `${Date.now()}000000`;
 
 test('stores JSON and snappy-protobuf pushes with labels, lines and structured metadata', async () => {
-  expect((await json([{ stream: { service_name: 'a', env: 'x' }, values: [[now(), 'line 1', { trace_id: 't1' }], [now(), 'line 2']] }])).status).toBe(204);
+  expect(
+    (
+      await json([
+        {
+          stream: { service_name: 'a', env: 'x' },
+          values: [
+            [now(), 'line 1', { trace_id: 't1' }],
+            [now(), 'line 2'],
+          ],
+        },
+      ])
+    ).status,
+  ).toBe(204);
   const labels = { service_name: 'b', level: 'info' };
   const long = 'é✓😀 '.repeat(10_000); // multi-byte UTF-8, lengths needing 3-byte varints
   const pb = protobufPushBody([
@@ -54,20 +66,38 @@ test('stores JSON and snappy-protobuf pushes with labels, lines and structured m
 });
 
 test('accepts gzip-encoded JSON and ignores an exact duplicate entry, as Loki does', async () => {
-  const body = zlib.gzipSync(JSON.stringify({ streams: [{ stream: { a: 'b' }, values: [['1700000000000000000', 'x']] }] }));
+  const body = zlib.gzipSync(
+    JSON.stringify({ streams: [{ stream: { a: 'b' }, values: [['1700000000000000000', 'x']] }] }),
+  );
   const ts = now();
-  const once = JSON.stringify({ streams: [{ stream: { a: 'b' }, values: [[ts, 'dup'], [ts, 'dup']] }] });
+  const once = JSON.stringify({
+    streams: [
+      {
+        stream: { a: 'b' },
+        values: [
+          [ts, 'dup'],
+          [ts, 'dup'],
+        ],
+      },
+    ],
+  });
   expect((await push(once, { 'content-type': 'application/json' })).status).toBe(204);
   expect(loki.entries()).toHaveLength(1);
   // 2023 is older than Loki's 1-week reject_old_samples_max_age:
-  expect((await push(body, { 'content-type': 'application/json', 'content-encoding': 'gzip' })).body).toMatch(/timestamp too old/);
+  expect((await push(body, { 'content-type': 'application/json', 'content-encoding': 'gzip' })).body).toMatch(
+    /timestamp too old/,
+  );
 });
 
 test.each([
   ['a numeric timestamp', { stream: { a: 'b' }, values: [[Date.now() * 1e6, 'x']] }, /expects/],
   ['no labels', { stream: {}, values: [[now(), 'x']] }, /at least one label pair/],
   ['an invalid label name', { stream: { 'bad-name': 'b' }, values: [[now(), 'x']] }, /invalid label name/],
-  ['16 labels', { stream: Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`l${i}`, 'v'])), values: [[now(), 'x']] }, /16 label names; limit 15/],
+  [
+    '16 labels',
+    { stream: Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`l${i}`, 'v'])), values: [[now(), 'x']] },
+    /16 label names; limit 15/,
+  ],
   ['a line over 256 KiB', { stream: { a: 'b' }, values: [[now(), 'x'.repeat(256 * 1024 + 1)]] }, /max entry size/],
   ['a timestamp an hour ahead', { stream: { a: 'b' }, values: [[`${Date.now() + 3600_000}000000`, 'x']] }, /too new/],
   ['a non-string metadata value', { stream: { a: 'b' }, values: [[now(), 'x', { n: 1 }]] }, /must be a string/],
@@ -81,8 +111,12 @@ test.each([
 test('rejects broken bodies and encodings with 400', async () => {
   expect((await push('{"streams": [', { 'content-type': 'application/json' })).status).toBe(400);
   expect((await push(new Uint8Array([1, 2, 3, 4, 5]), { 'content-type': 'application/x-protobuf' })).status).toBe(400);
-  expect((await push(compress(new Uint8Array([0xff, 0xff, 0xff])), { 'content-type': 'application/x-protobuf' })).status).toBe(400);
-  expect((await push('{}', { 'content-type': 'application/json', 'content-encoding': 'br' })).body).toMatch(/Content-Encoding "br" not supported/);
+  expect(
+    (await push(compress(new Uint8Array([0xff, 0xff, 0xff])), { 'content-type': 'application/x-protobuf' })).status,
+  ).toBe(400);
+  expect((await push('{}', { 'content-type': 'application/json', 'content-encoding': 'br' })).body).toMatch(
+    /Content-Encoding "br" not supported/,
+  );
   expect((await push('{}', {})).body).toMatch(/no media type/);
 });
 

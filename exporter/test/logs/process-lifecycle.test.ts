@@ -26,7 +26,11 @@ function run(scenario: string, lokiUrl: string | undefined, onReady?: (pid: numb
     const env: NodeJS.ProcessEnv = { ...process.env };
     delete env.LOKI_URL;
     if (lokiUrl !== undefined) env.LOKI_URL = lokiUrl;
-    const child = spawn(process.execPath, [fixture, scenario], { cwd: exporterDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [fixture, scenario], {
+      cwd: exporterDir,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
@@ -49,7 +53,10 @@ function run(scenario: string, lokiUrl: string | undefined, onReady?: (pid: numb
 
 let loki: LokiReceiver;
 beforeAll(() => {
-  if (!existsSync(join(exporterDir, 'dist', 'index.js')) || !existsSync(join(exporterDir, 'dist', 'logs', 'loki-worker.js'))) {
+  if (
+    !existsSync(join(exporterDir, 'dist', 'index.js')) ||
+    !existsSync(join(exporterDir, 'dist', 'logs', 'loki-worker.js'))
+  ) {
     throw new Error('exporter/dist is missing: build it first (npm run build -w exporter; `npm test` does)');
   }
 });
@@ -68,7 +75,11 @@ test('an uncaught exception still crashes the process as Node would, and the cra
   expect(result.code).toBe(1);
   expect(result.stderr).toContain('Error: fatal: ledger 42 out of balance');
   const [crash] = errors();
-  expect(crash?.json).toMatchObject({ msg: 'fatal: ledger 42 out of balance', origin: 'uncaughtException', handled: false });
+  expect(crash?.json).toMatchObject({
+    msg: 'fatal: ledger 42 out of balance',
+    origin: 'uncaughtException',
+    handled: false,
+  });
   expect(lifecycle().map((e) => [e.metadata.lifecycle_phase, e.metadata.lifecycle_reason])).toEqual([
     ['start', undefined],
     ['stop', 'crash'],
@@ -81,7 +92,11 @@ test('an unhandled rejection still ends the process (exit 1), and is captured', 
   const result = await run('rejection', loki.url);
   expect(result.code).toBe(1);
   expect(result.stderr).toContain('nobody awaited order 7');
-  expect(errors()[0]?.json).toMatchObject({ msg: 'nobody awaited order 7', origin: 'unhandledRejection', handled: false });
+  expect(errors()[0]?.json).toMatchObject({
+    msg: 'nobody awaited order 7',
+    origin: 'unhandledRejection',
+    handled: false,
+  });
   expect(lifecycle().at(-1)?.metadata.lifecycle_reason).toBe('crash');
 });
 
@@ -98,7 +113,10 @@ test('SIGTERM is recorded as a graceful stop, and the process still ends by the 
   expect(result.signal).toBe('SIGTERM');
   expect(result.code).toBeNull();
   const stop = lifecycle().find((e) => e.metadata.lifecycle_phase === 'stop');
-  expect(stop?.metadata).toMatchObject({ lifecycle_reason: 'SIGTERM', service_instance_id: expect.stringMatching(/:\d+$/) });
+  expect(stop?.metadata).toMatchObject({
+    lifecycle_reason: 'SIGTERM',
+    service_instance_id: expect.stringMatching(/:\d+$/),
+  });
   expect(loki.events().filter((e) => e.json.event_type === 'tick').length).toBeGreaterThan(3);
 });
 
@@ -113,8 +131,21 @@ test("an app's own SIGTERM handler keeps control; the stop is recorded once, wit
 test('without Loki, events and logs are JSON lines on stdout', async () => {
   const result = await run('stdout', undefined);
   expect(result.code).toBe(0);
-  const lines = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-  expect(lines.find((l) => l.msg === 'plain log line')).toMatchObject({ level: 'info', service_name: 'fixture-stdout', env: 'test', order: 1 });
-  expect(lines.find((l) => l.event_kind === 'error')).toMatchObject({ msg: 'stdout error 5', level: 'error', service_name: 'fixture-stdout', error_type: 'internal' });
+  const lines = result.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  expect(lines.find((l) => l.msg === 'plain log line')).toMatchObject({
+    level: 'info',
+    service_name: 'fixture-stdout',
+    env: 'test',
+    order: 1,
+  });
+  expect(lines.find((l) => l.event_kind === 'error')).toMatchObject({
+    msg: 'stdout error 5',
+    level: 'error',
+    service_name: 'fixture-stdout',
+    error_type: 'internal',
+  });
   expect(lines.some((l) => l.event_kind === 'lifecycle')).toBe(false); // lifecycle events are for Loki
 });

@@ -84,7 +84,11 @@ export interface Answer {
   delayMs?: number;
 }
 
-export type Responder = (push: { format: string; entries: number; headers: http.IncomingHttpHeaders }) => Answer | number | undefined;
+export type Responder = (push: {
+  format: string;
+  entries: number;
+  headers: http.IncomingHttpHeaders;
+}) => Answer | number | undefined;
 
 export interface LokiReceiverOptions {
   /** Require this Authorization header value (401 otherwise). */
@@ -275,7 +279,8 @@ function decodeProtobuf(body: Buffer): DecodedStream[] {
     entries: s.entries.map((e) => {
       const metadata: Record<string, string> = {};
       for (const p of e.structuredMetadata) metadata[p.name] = p.value;
-      const ts = e.timestamp === undefined ? 0n : BigInt(e.timestamp.seconds) * 1_000_000_000n + BigInt(e.timestamp.nanos);
+      const ts =
+        e.timestamp === undefined ? 0n : BigInt(e.timestamp.seconds) * 1_000_000_000n + BigInt(e.timestamp.nanos);
       return { tsNs: ts, line: e.line, metadata, metadataPairs: e.structuredMetadata.length };
     }),
   }));
@@ -304,15 +309,24 @@ export async function startLokiReceiver(options: LokiReceiverOptions = {}): Prom
   };
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse, rawBody: Buffer): Promise<void> {
-    const info: PushRequestInfo = { format: 'unknown', headers: req.headers, bodyBytes: rawBody.length, entries: 0, status: 0, receivedAt: Date.now() };
+    const info: PushRequestInfo = {
+      format: 'unknown',
+      headers: req.headers,
+      bodyBytes: rawBody.length,
+      entries: 0,
+      status: 0,
+      receivedAt: Date.now(),
+    };
     requests.push(info);
     const reply = (status: number, body = '', headers: Record<string, string> = {}): void => {
       info.status = status;
       answer(res, status, body, headers);
       notify();
     };
-    if (req.method !== 'POST' || (req.url ?? '').split('?')[0] !== '/loki/api/v1/push') return reply(404, '404 page not found\n');
-    if (options.authorization !== undefined && req.headers.authorization !== options.authorization) return reply(401, 'unauthorized\n');
+    if (req.method !== 'POST' || (req.url ?? '').split('?')[0] !== '/loki/api/v1/push')
+      return reply(404, '404 page not found\n');
+    if (options.authorization !== undefined && req.headers.authorization !== options.authorization)
+      return reply(401, 'unauthorized\n');
     const tenant = req.headers['x-scope-orgid'] as string | undefined;
     if (options.requireTenant && (tenant === undefined || tenant === '')) return reply(401, 'no org id\n');
 
@@ -322,10 +336,12 @@ export async function startLokiReceiver(options: LokiReceiverOptions = {}): Prom
       const encoding = req.headers['content-encoding'] ?? '';
       if (encoding === 'gzip') body = zlib.gunzipSync(body);
       else if (encoding === 'deflate') body = zlib.inflateRawSync(body);
-      else if (encoding !== '' && encoding !== 'snappy') throw new LokiValidationError(`Content-Encoding "${encoding}" not supported`);
+      else if (encoding !== '' && encoding !== 'snappy')
+        throw new LokiValidationError(`Content-Encoding "${encoding}" not supported`);
       // Loki: mime.ParseMediaType, then JSON for application/json and snappy protobuf for anything else.
       const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-      if (!/^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/.test(contentType)) throw new LokiValidationError('mime: no media type');
+      if (!/^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/.test(contentType))
+        throw new LokiValidationError('mime: no media type');
       info.format = contentType === 'application/json' ? 'json' : 'protobuf';
       streams = info.format === 'json' ? decodeJson(body) : decodeProtobuf(body);
     } catch (err) {
@@ -366,7 +382,15 @@ export async function startLokiReceiver(options: LokiReceiverOptions = {}): Prom
         const key = `${stream}\u0000${e.tsNs}\u0000${e.line}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        stored.push({ labels, stream, tsNs: e.tsNs, line: e.line, metadata: e.metadata, tenant, format: info.format as 'json' | 'protobuf' });
+        stored.push({
+          labels,
+          stream,
+          tsNs: e.tsNs,
+          line: e.line,
+          metadata: e.metadata,
+          tenant,
+          format: info.format as 'json' | 'protobuf',
+        });
       }
     }
     if (errors.length > 0) {
@@ -381,16 +405,26 @@ export async function startLokiReceiver(options: LokiReceiverOptions = {}): Prom
     if (names.length === 0) throw new LokiValidationError('error at least one label pair is required per stream');
     const counted = names.filter((n) => n !== 'service_name').length;
     if (counted > LOKI_LIMITS.maxLabelNamesPerSeries) {
-      throw new LokiValidationError(`entry for stream '${text}' has ${counted} label names; limit ${LOKI_LIMITS.maxLabelNamesPerSeries}`);
+      throw new LokiValidationError(
+        `entry for stream '${text}' has ${counted} label names; limit ${LOKI_LIMITS.maxLabelNamesPerSeries}`,
+      );
     }
     for (const name of names) {
-      if (!LABEL_NAME.test(name)) throw new LokiValidationError(`error parsing labels '${text}': invalid label name "${name}"`);
-      if (name.length > LOKI_LIMITS.maxLabelNameLength) throw new LokiValidationError(`stream '${text}' has label name too long: '${name}'`);
-      if (labels[name]!.length > LOKI_LIMITS.maxLabelValueLength) throw new LokiValidationError(`stream '${text}' has label value too long`);
+      if (!LABEL_NAME.test(name))
+        throw new LokiValidationError(`error parsing labels '${text}': invalid label name "${name}"`);
+      if (name.length > LOKI_LIMITS.maxLabelNameLength)
+        throw new LokiValidationError(`stream '${text}' has label name too long: '${name}'`);
+      if (labels[name]!.length > LOKI_LIMITS.maxLabelValueLength)
+        throw new LokiValidationError(`stream '${text}' has label value too long`);
     }
   }
 
-  function entryProblem(e: DecodedStream['entries'][number], stream: string, oldest: bigint, newest: bigint): string | undefined {
+  function entryProblem(
+    e: DecodedStream['entries'][number],
+    stream: string,
+    oldest: bigint,
+    newest: bigint,
+  ): string | undefined {
     if (e.tsNs < oldest) return `entry for stream '${stream}' has timestamp too old: ${e.tsNs}`;
     if (e.tsNs > newest) return `entry for stream '${stream}' has timestamp too new: ${e.tsNs}`;
     if (Buffer.byteLength(e.line) > LOKI_LIMITS.maxLineSize) {
@@ -401,8 +435,10 @@ export async function startLokiReceiver(options: LokiReceiverOptions = {}): Prom
       size += k.length + v.length;
       if (!LABEL_NAME.test(k)) return `stream '${stream}' has invalid structured metadata name '${k}'`;
     }
-    if (size > LOKI_LIMITS.maxStructuredMetadataSize) return `stream '${stream}' has structured metadata too large: '${size}' bytes`;
-    if (e.metadataPairs > LOKI_LIMITS.maxStructuredMetadataCount) return `stream '${stream}' has too many structured metadata labels`;
+    if (size > LOKI_LIMITS.maxStructuredMetadataSize)
+      return `stream '${stream}' has structured metadata too large: '${size}' bytes`;
+    if (e.metadataPairs > LOKI_LIMITS.maxStructuredMetadataCount)
+      return `stream '${stream}' has too many structured metadata labels`;
     return undefined;
   }
 
@@ -468,7 +504,11 @@ export async function startLokiReceiver(options: LokiReceiverOptions = {}): Prom
         };
         const timer = setTimeout(() => {
           cleanup();
-          reject(new Error(`Loki receiver: condition not met within ${timeoutMs} ms (${stored.length} entries stored, ${requests.length} pushes)`));
+          reject(
+            new Error(
+              `Loki receiver: condition not met within ${timeoutMs} ms (${stored.length} entries stored, ${requests.length} pushes)`,
+            ),
+          );
         }, timeoutMs);
         const cleanup = (): void => {
           clearTimeout(timer);

@@ -1,7 +1,15 @@
 import type { QueuedEvent } from './delivery-queue';
 import { DeliveryQueue } from './delivery-queue';
 
-const ev = (id: number, bytes = 100): QueuedEvent => ({ stream: 's', timeMs: id, subNs: 0, line: String(id), metadata: [], bytes, queuedAt: id });
+const ev = (id: number, bytes = 100): QueuedEvent => ({
+  stream: 's',
+  timeMs: id,
+  subNs: 0,
+  line: String(id),
+  metadata: [],
+  bytes,
+  queuedAt: id,
+});
 const ids = (events: readonly QueuedEvent[]): number[] => events.map((e) => e.timeMs);
 
 describe('DeliveryQueue', () => {
@@ -14,7 +22,7 @@ describe('DeliveryQueue', () => {
     expect(ids(q.takeBatch(10_000))).toEqual([16, 17, 18, 19, 20, 21, 22, 23, 24, 25]);
   });
 
-  it('evicts the oldest first even from the request on the wire, settling those by Loki\'s answer', () => {
+  it("evicts the oldest first even from the request on the wire, settling those by Loki's answer", () => {
     const q = new DeliveryQueue(500);
     for (let i = 1; i <= 5; i++) q.push(ev(i));
     expect(ids(q.takeBatch(300))).toEqual([1, 2, 3]); // on the wire

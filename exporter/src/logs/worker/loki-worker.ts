@@ -94,7 +94,11 @@ export default async function lokiTransport(data: WorkerData): Promise<LineSink>
 
   const client =
     config.format === 'json'
-      ? createPushClient(config.pushUrl, { ...config.headers, 'content-type': 'application/json', 'content-encoding': 'gzip' })
+      ? createPushClient(config.pushUrl, {
+          ...config.headers,
+          'content-type': 'application/json',
+          'content-encoding': 'gzip',
+        })
       : createPushClient(config.pushUrl, { ...config.headers, 'content-type': 'application/x-protobuf' });
   const shipper = new LokiShipper(config, client, streamFor, {
     sent(reason, n) {
@@ -171,7 +175,15 @@ export default async function lokiTransport(data: WorkerData): Promise<LineSink>
     }
     let bytes = Buffer.byteLength(line);
     for (const m of metadata) bytes += m.length;
-    shipper.enqueue({ stream: level + '\u0000' + kind, timeMs: time, subNs, line, metadata, bytes, queuedAt: performance.now() });
+    shipper.enqueue({
+      stream: level + '\u0000' + kind,
+      timeMs: time,
+      subNs,
+      line,
+      metadata,
+      bytes,
+      queuedAt: performance.now(),
+    });
   };
 
   const onControl = (line: string): void => {

@@ -38,7 +38,12 @@ const stream: PushStream = {
   labels: renderLabels({ service_name: 'api', env: 'prod', level: 'error', event_kind: 'error' }),
   labelMap: { service_name: 'api', env: 'prod', level: 'error', event_kind: 'error' },
   entries: [
-    { timeMs: 1_700_000_000_123, subNs: 7, line: '{"msg":"boom"}', metadata: ['trace_id', 'abc', 'fingerprint', 'f00'] },
+    {
+      timeMs: 1_700_000_000_123,
+      subNs: 7,
+      line: '{"msg":"boom"}',
+      metadata: ['trace_id', 'abc', 'fingerprint', 'f00'],
+    },
     { timeMs: 1_700_000_000_124, subNs: 0, line: 'plain', metadata: [] },
   ],
 };
@@ -72,7 +77,9 @@ describe('Loki push bodies', () => {
   });
 
   it('encodes gzipped JSON with string nanosecond timestamps and metadata as the optional third element', () => {
-    const body = JSON.parse(gunzipSync(jsonPushBody([stream])).toString()) as { streams: { stream: object; values: unknown[][] }[] };
+    const body = JSON.parse(gunzipSync(jsonPushBody([stream])).toString()) as {
+      streams: { stream: object; values: unknown[][] }[];
+    };
     expect(body.streams[0]!.stream).toEqual(stream.labelMap);
     expect(body.streams[0]!.values).toEqual([
       ['1700000000123000007', '{"msg":"boom"}', { trace_id: 'abc', fingerprint: 'f00' }],

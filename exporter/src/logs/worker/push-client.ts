@@ -7,7 +7,12 @@ import { retryAfterMs } from './backoff';
 
 export type PushResult =
   | { kind: 'sent' }
-  | { kind: 'retry'; reason: 'rate_limited' | 'server_error' | 'network'; retryAfterMs: number | undefined; error: string }
+  | {
+      kind: 'retry';
+      reason: 'rate_limited' | 'server_error' | 'network';
+      retryAfterMs: number | undefined;
+      error: string;
+    }
   | { kind: 'rejected'; error: string };
 
 export interface PushClient {

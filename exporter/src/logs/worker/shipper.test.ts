@@ -44,7 +44,12 @@ function fakeLoki(answers: (n: number) => PushResult) {
 }
 
 function counter() {
-  const totals = { sent: {} as Record<string, number>, dropped: {} as Record<string, number>, retried: {} as Record<string, number>, errors: [] as string[] };
+  const totals = {
+    sent: {} as Record<string, number>,
+    dropped: {} as Record<string, number>,
+    retried: {} as Record<string, number>,
+    errors: [] as string[],
+  };
   const out: OutcomeCounter = {
     sent: (r, n) => void (totals.sent[r] = (totals.sent[r] ?? 0) + n),
     dropped: (r, n) => void (totals.dropped[r] = (totals.dropped[r] ?? 0) + n),
@@ -55,7 +60,15 @@ function counter() {
 }
 
 const streams = () => ({ labels: '{service_name="t"}', labelMap: { service_name: 't' } });
-const event = (i: number, bytes = 100) => ({ stream: 'k', timeMs: 1_700_000_000_000 + i, subNs: 0, line: `line-${i}`, metadata: [], bytes, queuedAt: performance.now() });
+const event = (i: number, bytes = 100) => ({
+  stream: 'k',
+  timeMs: 1_700_000_000_000 + i,
+  subNs: 0,
+  line: `line-${i}`,
+  metadata: [],
+  bytes,
+  queuedAt: performance.now(),
+});
 const sum = (c: Record<string, number>): number => Object.values(c).reduce((a, b) => a + b, 0);
 const deadlineIn = (ms: number): number => performance.now() + ms;
 
@@ -90,7 +103,12 @@ describe('LokiShipper', () => {
   });
 
   it('drops a batch after maxRetries failed retries and counts it', async () => {
-    const loki = fakeLoki(() => ({ kind: 'retry', reason: 'server_error', retryAfterMs: undefined, error: 'HTTP 500' }));
+    const loki = fakeLoki(() => ({
+      kind: 'retry',
+      reason: 'server_error',
+      retryAfterMs: undefined,
+      error: 'HTTP 500',
+    }));
     const { totals, out } = counter();
     const shipper = new LokiShipper(config, loki.client, streams, out);
     for (let i = 0; i < 3; i++) shipper.enqueue(event(i));

@@ -117,11 +117,14 @@ export class LokiShipper {
     if (this.timer !== undefined && this.timerDue <= due) return;
     clearTimeout(this.timer);
     this.timerDue = due;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.timerDue = Infinity;
-      void this.attempt();
-    }, Math.max(0, due - this.now()));
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.timerDue = Infinity;
+        void this.attempt();
+      },
+      Math.max(0, due - this.now()),
+    );
   }
 
   private async attempt(): Promise<void> {
@@ -155,7 +158,10 @@ export class LokiShipper {
         this.outcomes.retried(result.reason, batch.length - evicted);
         const delay = Math.min(
           this.config.maxBackoffMs,
-          Math.max(result.retryAfterMs ?? 0, backoffDelay(this.retries, this.config.minBackoffMs, this.config.maxBackoffMs)),
+          Math.max(
+            result.retryAfterMs ?? 0,
+            backoffDelay(this.retries, this.config.minBackoffMs, this.config.maxBackoffMs),
+          ),
         );
         this.nextAttemptAt = this.now() + delay;
       }
