@@ -30,43 +30,43 @@ export function listen(app: (req: never, res: never) => void): Promise<RunningAp
   });
 }
 
-/**
- * The value of one sample in an exposition text, by metric name and an exact label subset, or
- * undefined. `exposition` may be Prometheus text or OpenMetrics.
- */
-export function sampleValue(exposition: string, name: string, labels: Record<string, string> = {}): number | undefined {
+interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+/** Every sample line of an exposition text (Prometheus text or OpenMetrics). */
+function samples(exposition: string): Sample[] {
+  const out: Sample[] = [];
   for (const line of exposition.split('\n')) {
-    if (line.startsWith('#') || !line.startsWith(name)) continue;
+    if (line === '' || line.startsWith('#')) continue;
     const m = /^([^{\s]+)(?:\{(.*?)\})? (\S+)/.exec(line);
-    if (!m || m[1] !== name) continue;
-    const pairs = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((p) => [p[1], p[2]]));
-    if (Object.entries(labels).every(([k, v]) => pairs[k] === v)) return Number(m[3]);
+    if (!m) continue;
+    const labels = Object.fromEntries(
+      [...(m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((p) => [p[1]!, p[2]!]),
+    );
+    out.push({ name: m[1]!, labels, value: Number(m[3]) });
   }
-  return undefined;
+  return out;
+}
+
+const matching = (exposition: string, name: string, labels: Record<string, string>): Sample[] =>
+  samples(exposition).filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+
+/** The value of the first sample of `name` whose labels include `labels`, or undefined. */
+export function sampleValue(exposition: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  return matching(exposition, name, labels)[0]?.value;
 }
 
 /** Sum of every sample of `name` whose labels include `labels`. */
 export function sampleSum(exposition: string, name: string, labels: Record<string, string> = {}): number {
-  let total = 0;
-  for (const line of exposition.split('\n')) {
-    if (line.startsWith('#') || !line.startsWith(name)) continue;
-    const m = /^([^{\s]+)(?:\{(.*?)\})? (\S+)/.exec(line);
-    if (!m || m[1] !== name) continue;
-    const pairs = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((p) => [p[1], p[2]]));
-    if (Object.entries(labels).every(([k, v]) => pairs[k] === v)) total += Number(m[3]);
-  }
-  return total;
+  return matching(exposition, name, labels).reduce((sum, s) => sum + s.value, 0);
 }
 
-/** Label values of `label` across samples of `name`. */
+/** Distinct values of `label` across samples of `name`. */
 export function labelValues(exposition: string, name: string, label: string): string[] {
-  const out = new Set<string>();
-  for (const line of exposition.split('\n')) {
-    if (line.startsWith('#') || !line.startsWith(name + '{')) continue;
-    const m = new RegExp(`[{,]${label}="((?:[^"\\\\]|\\\\.)*)"`).exec(line);
-    if (m) out.add(m[1]!);
-  }
-  return [...out];
+  return [...new Set(matching(exposition, name, {}).flatMap((s) => (label in s.labels ? [s.labels[label]!] : [])))];
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
