@@ -1,11 +1,14 @@
 import type { MetricDefinition } from '../catalog/types';
+import type { ChunkWriter } from './chunk-writer';
 import type { ExpositionFormat } from './exposition';
-import { counterFamilyName, formatNumber } from './exposition';
+import { counterFamilyName } from './exposition';
 import type { OverflowListener, SeriesBase } from './labelled-metric';
 import { LabelledMetric } from './labelled-metric';
 
 export class CounterSeries implements SeriesBase {
   value = 0;
+  /** `sample{labels} ` as bytes, made at first scrape. */
+  encoded: Buffer | undefined;
   constructor(
     readonly labelValues: readonly string[],
     readonly labelPairs: string,
@@ -33,16 +36,15 @@ export class Counter extends LabelledMetric<CounterSeries> {
     this.seriesFor(labelValues).inc(amount);
   }
 
-  renderSeries(format: ExpositionFormat, from: number, to: number): string {
+  renderSeries(_format: ExpositionFormat, from: number, to: number, out: ChunkWriter): void {
     // Both formats expose the sample as `<family>_total`.
     const sample = counterFamilyName(this.def.name) + '_total';
-    let out = '';
     for (let s = from; s < to; s++) {
       const series = this.series[s]!;
-      const labels = series.labelPairs === '' ? '' : '{' + series.labelPairs + '}';
-      out += sample + labels + ' ' + formatNumber(series.value) + '\n';
+      series.encoded ??= Buffer.from(sample + (series.labelPairs === '' ? '' : '{' + series.labelPairs + '}') + ' ');
+      out.bytes(series.encoded);
+      out.number(series.value);
+      out.newline();
     }
-    void format;
-    return out;
   }
 }

@@ -1,11 +1,13 @@
 import type { MetricDefinition } from '../catalog/types';
+import type { ChunkWriter } from './chunk-writer';
 import type { ExpositionFormat } from './exposition';
-import { formatNumber } from './exposition';
 import type { OverflowListener, SeriesBase } from './labelled-metric';
 import { LabelledMetric } from './labelled-metric';
 
 export class GaugeSeries implements SeriesBase {
   value = 0;
+  /** `sample{labels} ` as bytes, made at first scrape. */
+  encoded: Buffer | undefined;
   constructor(
     readonly labelValues: readonly string[],
     readonly labelPairs: string,
@@ -45,14 +47,14 @@ export class Gauge extends LabelledMetric<GaugeSeries> {
     this.seriesFor(labelValues).set(value);
   }
 
-  renderSeries(_format: ExpositionFormat, from: number, to: number): string {
+  renderSeries(_format: ExpositionFormat, from: number, to: number, out: ChunkWriter): void {
     const name = this.def.name;
-    let out = '';
     for (let s = from; s < to; s++) {
       const series = this.series[s]!;
-      const labels = series.labelPairs === '' ? '' : '{' + series.labelPairs + '}';
-      out += name + labels + ' ' + formatNumber(series.value) + '\n';
+      series.encoded ??= Buffer.from(name + (series.labelPairs === '' ? '' : '{' + series.labelPairs + '}') + ' ');
+      out.bytes(series.encoded);
+      out.number(series.value);
+      out.newline();
     }
-    return out;
   }
 }

@@ -1,4 +1,5 @@
 import type { MetricDefinition } from '../catalog/types';
+import type { ChunkWriter } from './chunk-writer';
 import type { ExpositionFormat } from './exposition';
 import { formatNumber, renderExemplar } from './exposition';
 import type { OverflowListener, SeriesBase } from './labelled-metric';
@@ -17,6 +18,8 @@ export class HistogramSeries implements SeriesBase {
   exemplarTraceIds: (string | undefined)[] | undefined;
   exemplarValues: Float64Array | undefined;
   exemplarTimes: Float64Array | undefined;
+  /** `name_bucket{labels,` / `name_sum{labels} ` / `name_count{labels} ` as bytes, made at first scrape. */
+  encoded: { bucket: Buffer; sum: Buffer; count: Buffer } | undefined;
 
   constructor(
     readonly labelValues: readonly string[],
@@ -56,8 +59,8 @@ export class HistogramSeries implements SeriesBase {
 
 export class Histogram extends LabelledMetric<HistogramSeries> {
   private readonly bounds: Float64Array;
-  /** `le="0.005"` … `le="+Inf"`, rendered once. */
-  private readonly leLabels: string[];
+  /** `le="0.005"} ` … `le="+Inf"} ` as bytes, rendered once. */
+  private readonly leBytes: Buffer[];
   readonly linesPerSeries: number;
 
   constructor(def: MetricDefinition, maxSeries: number, onOverflow?: OverflowListener) {
@@ -70,7 +73,7 @@ export class Histogram extends LabelledMetric<HistogramSeries> {
       if (!(buckets[i]! > buckets[i - 1]!)) throw new Error(`${def.name}: buckets must ascend`);
     }
     this.bounds = Float64Array.from(buckets);
-    this.leLabels = [...buckets.map((b) => `le="${formatNumber(b)}"`), 'le="+Inf"'];
+    this.leBytes = [...buckets.map((b) => `le="${formatNumber(b)}"} `), 'le="+Inf"} '].map((l) => Buffer.from(l));
     this.linesPerSeries = buckets.length + 3;
   }
 
@@ -83,31 +86,42 @@ export class Histogram extends LabelledMetric<HistogramSeries> {
     this.seriesFor(labelValues).observe(value);
   }
 
-  renderSeries(format: ExpositionFormat, from: number, to: number): string {
-    const name = this.def.name;
-    const bucketName = name + '_bucket{';
-    const le = this.leLabels;
+  renderSeries(format: ExpositionFormat, from: number, to: number, out: ChunkWriter): void {
+    const le = this.leBytes;
     const withExemplars = format === 'openmetrics';
-    let out = '';
     for (let s = from; s < to; s++) {
       const series = this.series[s]!;
-      const prefix = series.labelPairs === '' ? bucketName : bucketName + series.labelPairs + ',';
+      const encoded = series.encoded ?? (series.encoded = this.encode(series));
       const counts = series.counts;
       const traceIds = withExemplars ? series.exemplarTraceIds : undefined;
       let cumulative = 0;
       for (let i = 0; i < counts.length; i++) {
         cumulative += counts[i]!;
-        out += prefix + le[i] + '} ' + cumulative;
+        out.bytes(encoded.bucket);
+        out.bytes(le[i]!);
+        out.number(cumulative);
         const traceId = traceIds?.[i];
         if (traceId !== undefined) {
-          out += renderExemplar(traceId, series.exemplarValues![i]!, series.exemplarTimes![i]!);
+          out.string(renderExemplar(traceId, series.exemplarValues![i]!, series.exemplarTimes![i]!));
         }
-        out += '\n';
+        out.newline();
       }
-      const labels = series.labelPairs === '' ? '' : '{' + series.labelPairs + '}';
-      out += name + '_sum' + labels + ' ' + formatNumber(series.sum) + '\n';
-      out += name + '_count' + labels + ' ' + series.count + '\n';
+      out.bytes(encoded.sum);
+      out.number(series.sum);
+      out.newline();
+      out.bytes(encoded.count);
+      out.number(series.count);
+      out.newline();
     }
-    return out;
+  }
+
+  private encode(series: HistogramSeries): { bucket: Buffer; sum: Buffer; count: Buffer } {
+    const name = this.def.name;
+    const labels = series.labelPairs === '' ? '' : '{' + series.labelPairs + '}';
+    return {
+      bucket: Buffer.from(name + '_bucket{' + (series.labelPairs === '' ? '' : series.labelPairs + ',')),
+      sum: Buffer.from(name + '_sum' + labels + ' '),
+      count: Buffer.from(name + '_count' + labels + ' '),
+    };
   }
 }

@@ -1,5 +1,6 @@
 import { OVERFLOW_LABEL_VALUE } from '../catalog/pulse';
 import type { MetricDefinition } from '../catalog/types';
+import type { ChunkWriter } from './chunk-writer';
 import type { ExpositionFormat } from './exposition';
 import { renderLabelPairs } from './exposition';
 
@@ -30,8 +31,8 @@ export abstract class LabelledMetric<S extends SeriesBase> {
 
   protected abstract createSeries(labelValues: readonly string[], labelPairs: string): S;
 
-  /** Lines for series [from, to) of this family, in the given format. */
-  abstract renderSeries(format: ExpositionFormat, from: number, to: number): string;
+  /** Writes the lines of series [from, to) of this family, in the given format. */
+  abstract renderSeries(format: ExpositionFormat, from: number, to: number, out: ChunkWriter): void;
 
   /** Lines one series renders to; the serializer sizes its chunks with it. */
   abstract readonly linesPerSeries: number;

@@ -1,5 +1,6 @@
 import { pulseSeriesDropped } from '../catalog/pulse';
 import type { MetricDefinition } from '../catalog/types';
+import { ChunkWriter } from './chunk-writer';
 import { Counter } from './counter';
 import type { ExpositionFormat } from './exposition';
 import { renderFamilyHeader } from './exposition';
@@ -73,30 +74,27 @@ export class MetricRegistry {
   }
 
   /**
-   * The exposition as chunks of a few thousand lines each, for writing to a response one by one:
-   * joining tens of MB into one string would block the event loop longer than rendering does.
-   * Each chunk becomes a Buffer at once, so the heap never holds the concatenation trees of a
-   * large scrape (they made garbage collection pauses the longest blocks).
+   * The exposition as Buffer chunks, for writing to a response one by one: joining tens of MB
+   * into one string would block the event loop longer than rendering does.
    */
   async serializeChunks(format: ExpositionFormat): Promise<Buffer[]> {
     await this.collect();
-    const chunks: Buffer[] = [];
+    const out = new ChunkWriter();
     let sliceStart = performance.now();
     for (const metric of this.metrics) {
       const total = metric.series.length; // series added while we yield wait for the next scrape
       if (total === 0) continue;
-      let chunk = renderFamilyHeader(format, metric.def.name, metric.def.type, metric.def.help, metric.def.unit);
+      out.string(renderFamilyHeader(format, metric.def.name, metric.def.type, metric.def.help, metric.def.unit));
       const perSlice = Math.max(1, Math.floor(LINES_PER_SLICE / metric.linesPerSeries));
       for (let from = 0; from < total; from += perSlice) {
-        chunks.push(Buffer.from(chunk + metric.renderSeries(format, from, Math.min(total, from + perSlice)), 'utf8'));
-        chunk = '';
+        metric.renderSeries(format, from, Math.min(total, from + perSlice), out);
         if (performance.now() - sliceStart > MAX_BLOCK_MS) {
           await yieldToEventLoop();
           sliceStart = performance.now();
         }
       }
     }
-    return chunks;
+    return out.finish();
   }
 
   /** Runs every gauge collector; one that throws leaves its gauge as it was. */

@@ -80,8 +80,7 @@ it('attaches the request trace id to durations as an exemplar', async () => {
   });
   try {
     const res = await request(app).get('/one').expect(200);
-    const metric = db.core.metrics.get('db_client_operation_duration_seconds')!;
-    const text = metric.renderSeries('openmetrics', 0, metric.series.length);
+    const text = await db.core.metrics.serialize('openmetrics');
     expect(text).toContain(`# {trace_id="${res.headers['x-trace-id']}"}`);
   } finally {
     await db.shutdown();
