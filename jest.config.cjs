@@ -1,5 +1,5 @@
 // One jest run across the workspaces; each package keeps its own config.
 module.exports = {
-  projects: ['<rootDir>/exporter'],
+  projects: ['<rootDir>/exporter', '<rootDir>/alerting-rules'],
   testTimeout: 60000,
 };

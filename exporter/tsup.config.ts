@@ -1,12 +1,13 @@
 import { defineConfig } from 'tsup';
 
-// Entry points: the library; the catalog and the LogQL query module alone (no Node imports) for
+// Entry points: the library; the catalog and the LogQL and PromQL query modules alone (no Node imports) for
 // the Grafana app, dashboards and alert rules; the log shipping thread (loaded by path at runtime).
 export default defineConfig({
   entry: {
     index: 'src/index.ts',
     'catalog/index': 'src/catalog/index.ts',
     'queries/logql': 'src/queries/logql.ts',
+    'queries/promql': 'src/queries/promql.ts',
     'logs/loki-worker': 'src/logs/worker/loki-worker.ts',
   },
   // __dirname in the ESM bundle: the library finds logs/loki-worker.js next to itself.
