@@ -59,7 +59,7 @@ test('default settings: capture keeps pace, every error is counted, Loki gets ma
   await loki.down();
   const heapBefore = heapAfterGc();
   const { captured, perSecond } = await burst(pulse);
-  expect(perSecond).toBeGreaterThan(RATE * 0.9);
+  expect(perSecond).toBeGreaterThan(RATE * 0.8);
   await sleep(300);
   expect(heapAfterGc() - heapBefore).toBeLessThan(4 << 20);
 

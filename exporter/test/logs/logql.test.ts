@@ -125,8 +125,8 @@ beforeAll(async () => {
   await pool.query(`INSERT INTO ${T} SELECT generate_series(1, 6)`);
   pulse = pulseShippingTo(loki, {
     logs: { lifecycleEvents: true },
-    errors: { slowRequestSeconds: 0.1 },
-    db: { pg: true, slowQueries: { thresholdMs: 80 }, nPlusOne: { threshold: 3 } },
+    errors: { slowRequestSeconds: 0.4 },
+    db: { pg: true, slowQueries: { thresholdMs: 300 }, nPlusOne: { threshold: 3 } },
   });
   const app = express();
   app.use(pulse.middleware());
@@ -136,7 +136,7 @@ beforeAll(async () => {
   });
   app.get('/report', async (_req, res) => {
     for (let i = 1; i <= 5; i++) await pool.query(`SELECT id FROM ${T} WHERE id = $1`, [i]);
-    await pool.query('SELECT pg_sleep(0.12)');
+    await pool.query('SELECT pg_sleep(0.5)');
     pulse.capture({ type: 'report.generated', tags: { plan: 'pro' } });
     res.json('ok');
   });
@@ -178,11 +178,11 @@ const CASES: Record<string, () => [string, number | undefined]> = {
   errorCountByFingerprint: () => [q.errorCountByFingerprint(scope), 2],
   topErrorGroups: () => [q.topErrorGroups(scope, '1h', 5), 2],
   errorRateByTypeAndRoute: () => [q.errorRateByTypeAndRoute(scope), 2],
-  slowRequests: () => [q.slowRequests(scope, { route: '/report', minSeconds: 0.1 }), 1],
-  slowRequestCountByRoute: () => [q.slowRequestCountByRoute(scope), 1],
+  slowRequests: () => [q.slowRequests(scope, { route: '/report', minSeconds: 0.4 }), 1],
+  slowRequestCountByRoute: () => [q.slowRequestCountByRoute(scope), received('slow_request').length],
   slowQueries: () => [q.slowQueries(scope, { route: '/report' }), 1],
   nPlusOneFindings: () => [q.nPlusOneFindings(scope, { route: '/report' }), 1],
-  nPlusOneCountByRoute: () => [q.nPlusOneCountByRoute(scope), 1],
+  nPlusOneCountByRoute: () => [q.nPlusOneCountByRoute(scope), received('n_plus_one').length],
   traceLogs: () => [q.traceLogs(scope, errorTraceId), 2], // the app's log line and the error
   customEvents: () => [q.customEvents(scope, { type: 'report.generated', tags: { plan: 'pro' } }), 1],
   customEventCountByType: () => [q.customEventCountByType(scope), 1],

@@ -96,6 +96,11 @@ export interface LokiReceiverOptions {
   /** Require a tenant header, as multi-tenant Loki does (401 "no org id" otherwise). */
   requireTenant?: boolean;
   port?: number;
+  /**
+   * false: decode and validate every push as usual, but keep only counts per `event_kind` (and no
+   * duplicate check), so a long benchmark does not grow the receiver's memory. Default true.
+   */
+  keepEntries?: boolean;
 }
 
 export interface LokiReceiver {
@@ -103,6 +108,8 @@ export interface LokiReceiver {
   readonly url: string;
   readonly pushUrl: string;
   readonly port: number;
+  /** Entries accepted per `event_kind` label, when created with `keepEntries: false`. */
+  countsByKind(): Record<string, number>;
   /** Every stored entry, in arrival order. */
   entries(): ReceivedEntry[];
   /** Stored entries whose JSON line parses, with the parsed line. */
@@ -289,6 +296,7 @@ function decodeProtobuf(body: Buffer): DecodedStream[] {
 export async function startLokiReceiver(options: LokiReceiverOptions = {}): Promise<LokiReceiver> {
   const stored: ReceivedEntry[] = [];
   const seen = new Set<string>();
+  const kindCounts = new Map<string, number>();
   const requests: PushRequestInfo[] = [];
   let responder: Responder | undefined;
   const sockets = new Set<import('node:net').Socket>();
@@ -377,6 +385,11 @@ export async function startLokiReceiver(options: LokiReceiverOptions = {}): Prom
         const problem = entryProblem(e, stream, oldest, newest);
         if (problem !== undefined) {
           errors.push(problem);
+          continue;
+        }
+        if (options.keepEntries === false) {
+          const kind = labels.event_kind ?? '';
+          kindCounts.set(kind, (kindCounts.get(kind) ?? 0) + 1);
           continue;
         }
         const key = `${stream}\u0000${e.tsNs}\u0000${e.line}`;
@@ -470,6 +483,7 @@ export async function startLokiReceiver(options: LokiReceiverOptions = {}): Prom
     pushUrl: `${url}/loki/api/v1/push`,
     port,
     entries: () => stored.slice(),
+    countsByKind: () => Object.fromEntries(kindCounts),
     events: () =>
       stored.flatMap((e) => {
         try {
