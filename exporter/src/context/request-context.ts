@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { RouteCarrier } from '../express/route-templates';
 
 /**
  * What Pulse knows about the request being served, visible to every signal (queries, errors,
@@ -18,8 +19,26 @@ export interface RequestContext {
 
 const storage = new AsyncLocalStorage<RequestContext>();
 
-export function createRequestContext(traceId: string, method: string, startTime: number): RequestContext {
-  return { traceId, method, route: undefined, startTime, signals: {} };
+/** One class, so every request's context has the same shape (monomorphic access on the hot path). */
+class PulseRequestContext implements RequestContext, RouteCarrier {
+  route: string | undefined = undefined;
+  mountTemplate: string | undefined = undefined;
+  mountedMiddleware: string | undefined = undefined;
+  /** Set once the response has been recorded. */
+  closed = false;
+  readonly signals: Record<string, unknown> = {};
+
+  constructor(
+    readonly traceId: string,
+    readonly method: string,
+    readonly startTime: number,
+  ) {}
+}
+
+export type HttpRequestContext = PulseRequestContext;
+
+export function createRequestContext(traceId: string, method: string, startTime: number): HttpRequestContext {
+  return new PulseRequestContext(traceId, method, startTime);
 }
 
 /** Runs `fn` with `context` as the current request context. */

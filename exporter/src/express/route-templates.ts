@@ -7,14 +7,22 @@ import { join } from 'node:path';
 // templates of the layers a request passes through at dispatch time.
 // Works for Express 4 (router in express/lib/router) and Express 5 (the `router` package).
 
-/** Template of the route that handled the request, mount paths included. */
-export const kRouteTemplate = Symbol('pulse.routeTemplate');
-/** Templates of the routers the request is inside right now, joined. */
-const kMountTemplate = Symbol('pulse.mountTemplate');
-/** Template of a path-mounted plain middleware the request passed (a fallback for static files etc.). */
-export const kMountedMiddleware = Symbol('pulse.mountedMiddleware');
-/** Set by the HTTP signal: an object whose `route` is updated when the template becomes known. */
-export const kRouteContext = Symbol('pulse.routeContext');
+/**
+ * The one property Pulse sets on a request, always at the same point (its first middleware), so
+ * every request object keeps the same hidden class: adding properties at different points per
+ * request made V8's property access polymorphic across all of Express (~6 us per request).
+ */
+export const kRouteCarrier = Symbol('pulse.routeCarrier');
+
+/** Where the wrappers below write what they learn; the HTTP signal's request context is one. */
+export interface RouteCarrier {
+  /** Template of the route that handled the request, mount paths included. */
+  route: string | undefined;
+  /** Templates of the routers the request is inside right now, joined. */
+  mountTemplate: string | undefined;
+  /** Template of a path-mounted plain middleware the request passed (static files etc.). */
+  mountedMiddleware: string | undefined;
+}
 
 const kPatched = Symbol('pulse.patched');
 
@@ -30,10 +38,7 @@ interface RouterLike {
   [kPatched]?: true;
 }
 export interface TemplateCarrier {
-  [kRouteTemplate]?: string;
-  [kMountTemplate]?: string;
-  [kMountedMiddleware]?: string;
-  [kRouteContext]?: { route: string | undefined };
+  [kRouteCarrier]?: RouteCarrier;
 }
 
 export function templateOf(path: unknown): string {
@@ -58,16 +63,19 @@ function wrapMountedLayer(layer: Layer, mount: string): void {
   if (handle.length > 3) return; // error handlers are told apart by arity: leave them alone
   if (isRouterOrApp(handle)) {
     layer.handle = function pulseMountedRouter(req, res, next) {
-      const outer = req[kMountTemplate];
-      req[kMountTemplate] = joinTemplates(outer, mount);
+      const carrier = req[kRouteCarrier];
+      if (carrier === undefined) return handle(req, res, next); // a request Pulse does not measure
+      const outer = carrier.mountTemplate;
+      carrier.mountTemplate = joinTemplates(outer, mount);
       return handle(req, res, (err?: unknown) => {
-        req[kMountTemplate] = outer; // leaving the router: its mount no longer applies
+        carrier.mountTemplate = outer; // leaving the router: its mount no longer applies
         next(err);
       });
     };
   } else {
     layer.handle = function pulseMountedMiddleware(req, res, next) {
-      req[kMountedMiddleware] = joinTemplates(req[kMountTemplate], mount) + '/*';
+      const carrier = req[kRouteCarrier];
+      if (carrier !== undefined) carrier.mountedMiddleware = joinTemplates(carrier.mountTemplate, mount) + '/*';
       return handle(req, res, next);
     };
   }
@@ -76,10 +84,8 @@ function wrapMountedLayer(layer: Layer, mount: string): void {
 function wrapRouteLayer(layer: Layer, path: string): void {
   const dispatch = layer.handle;
   layer.handle = function pulseRoute(req, res, next) {
-    const template = joinTemplates(req[kMountTemplate], path);
-    req[kRouteTemplate] = template;
-    const ctx = req[kRouteContext];
-    if (ctx !== undefined) ctx.route = template;
+    const carrier = req[kRouteCarrier];
+    if (carrier !== undefined) carrier.route = joinTemplates(carrier.mountTemplate, path);
     return dispatch(req, res, next);
   };
 }

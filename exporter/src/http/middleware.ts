@@ -7,22 +7,19 @@ import {
   httpServerRequestDuration,
   httpServerResponseBodySize,
 } from '../catalog/http';
-import type { RequestContext } from '../context/request-context';
+import type { HttpRequestContext, RequestContext } from '../context/request-context';
 import { createRequestContext, runWithContext } from '../context/request-context';
 import { newTraceId, traceIdFromTraceparent } from '../context/trace-id';
 import type { PulseCore, RequestEnd } from '../core';
 import type { TemplateCarrier } from '../express/route-templates';
-import { kMountedMiddleware, kRouteContext, kRouteTemplate } from '../express/route-templates';
+import { kRouteCarrier } from '../express/route-templates';
 import type { GaugeSeries } from '../metrics/gauge';
 import type { HistogramSeries } from '../metrics/histogram';
 import { compileExcludedPaths } from './exclude-paths';
 import { normaliseMethod } from './methods';
 
 type Req = IncomingMessage & TemplateCarrier & { originalUrl?: string };
-type Res = ServerResponse & { [kContext]?: RequestContext };
 export type Middleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
-
-const kContext = Symbol('pulse.requestContext');
 
 /** The three histograms' series for one label set, looked up together once per request. */
 interface SeriesGroup {
@@ -87,32 +84,31 @@ export function createHttpSignal(
     return group;
   };
 
-  function routeOf(req: Req, status: number): string {
+  function routeOf(req: Req, ctx: HttpRequestContext, status: number): string {
     if (routeName !== undefined) {
       const named = routeName(req);
       if (named !== undefined) return named;
     }
-    const template = req[kRouteTemplate];
-    if (template !== undefined) return template;
+    if (ctx.route !== undefined) return ctx.route;
     // A path-mounted middleware (static files, a proxy) that answered without a route.
-    const mounted = req[kMountedMiddleware];
+    const mounted = ctx.mountedMiddleware;
     return mounted !== undefined && status !== 404 ? mounted : HTTP_UNMATCHED_ROUTE;
   }
 
-  function onResponseClose(this: Res): void {
-    const ctx = this[kContext];
-    if (ctx === undefined) return;
-    this[kContext] = undefined;
+  function onResponseClose(this: ServerResponse): void {
+    const req = this.req as Req;
+    const ctx = req[kRouteCarrier] as HttpRequestContext | undefined;
+    if (ctx === undefined || ctx.closed) return;
+    ctx.closed = true;
     try {
       const now = performance.now();
-      const req = this.req as Req;
       activeSeries(ctx.method).dec();
       // 'close' without 'finish': the client went away before the response was complete.
       const aborted = !this.writableFinished;
       const statusCode = this.statusCode;
       const status = aborted && !this.headersSent ? '' : String(statusCode);
       const errorType = aborted ? HTTP_ABORTED_ERROR : statusCode >= 500 ? status : '';
-      const route = routeOf(req, statusCode);
+      const route = routeOf(req, ctx, statusCode);
       const group = groupFor(ctx.method, route, status, errorType);
       const seconds = (now - ctx.startTime) / 1000;
       if (exemplars) group.duration.observeWithExemplar(seconds, ctx.traceId, timeOrigin + now);
@@ -148,17 +144,15 @@ export function createHttpSignal(
   const middleware: Middleware = function pulseMiddleware(rawReq, rawRes, next) {
     const req = rawReq as Req;
     if (isExcluded !== undefined && isExcluded(req.originalUrl ?? req.url ?? '/')) return next();
-    const res = rawRes as Res;
     const method = normaliseMethod(req.method);
     const traceId = traceIdFromTraceparent(req.headers.traceparent) ?? newTraceId();
     const ctx = createRequestContext(traceId, method, performance.now());
-    res[kContext] = ctx;
-    req[kRouteContext] = ctx;
-    if (traceIdHeader !== false) res.setHeader(traceIdHeader, traceId);
+    req[kRouteCarrier] = ctx;
+    if (traceIdHeader !== false) rawRes.setHeader(traceIdHeader, traceId);
     activeSeries(method).inc();
-    res.on('close', onResponseClose);
+    rawRes.on('close', onResponseClose);
     runWithContext(ctx, next);
   };
 
-  return { middleware, contextOf: (res) => (res as Res)[kContext] };
+  return { middleware, contextOf: (res) => (res.req as Req)[kRouteCarrier] as HttpRequestContext | undefined };
 }
