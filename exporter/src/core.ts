@@ -8,15 +8,18 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 /** A GET endpoint Pulse serves (metrics, health): plain node:http, so it works with or without Express. */
 export type EndpointHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
-/** How a request ended, as the HTTP signal labelled it. */
+/**
+ * How a request ended, as the HTTP signal labelled it. One object is reused for every request:
+ * read it during the hook call, never keep it.
+ */
 export interface RequestEnd {
-  readonly method: string;
-  readonly route: string;
+  method: string;
+  route: string;
   /** '' when the client left before headers were sent. */
-  readonly statusCode: string;
-  readonly errorType: string;
-  readonly durationSeconds: number;
-  readonly aborted: boolean;
+  statusCode: string;
+  errorType: string;
+  durationSeconds: number;
+  aborted: boolean;
 }
 
 /**

@@ -20,4 +20,11 @@ export type { DepsOptions } from './deps/options';
 export { excludeFromDependencyTracking } from './deps/index';
 export type { TrackDependencyOptions } from './deps/index';
 export type { HealthOptions } from './health/options';
-export type { HealthCheck, HealthCheckContext, HealthCheckResult, HealthRegistry, HealthReport, HealthStatus } from './health/index';
+export type {
+  HealthCheck,
+  HealthCheckContext,
+  HealthCheckResult,
+  HealthRegistry,
+  HealthReport,
+  HealthStatus,
+} from './health/index';

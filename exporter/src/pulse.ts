@@ -103,11 +103,30 @@ export function createPulse(options: PulseOptions): Pulse {
   const health = createHealthSignal(core);
   const errors = createErrorsSignal(core);
 
-  // The HTTP signal excludes every endpoint the signals added.
-  const http = createHttpSignal(core, [...endpoints.keys()], requestEndHooks);
+  const mountedApps = new WeakSet<object>();
+  // The HTTP signal excludes every endpoint the signals added, and answers them itself on apps
+  // passed to mount(), before any route or 404 handler of the app can shadow them.
+  const http = createHttpSignal(core, [...endpoints.keys()], requestEndHooks, {
+    serveEndpoint(req, res) {
+      const app = (req as { app?: object }).app;
+      if (app === undefined || !mountedApps.has(app) || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
+      const url = req.url ?? '/';
+      const q = url.indexOf('?');
+      const endpoint = endpoints.get(q === -1 ? url : url.slice(0, q));
+      if (endpoint === undefined) return false;
+      endpoint(req, res);
+      return true;
+    },
+    onFirstRequest(req) {
+      // Express loaded from somewhere Pulse did not look: patch it now; routes registered before
+      // this request lack mount templates until the app restarts.
+      const app = (req as { app?: object }).app;
+      const proto = app === undefined ? undefined : routerPrototypeOfApp(app);
+      if (proto !== undefined && !isPatched(proto)) patchRouterPrototype(proto);
+    },
+  });
   const unexpose = exposeInPromClient(promRegistry, metrics);
 
-  const mountedApps = new WeakSet<object>();
   let shutdownPromise: Promise<void> | undefined;
 
   return {
@@ -119,28 +138,7 @@ export function createPulse(options: PulseOptions): Pulse {
     ...errors.api,
     options: resolved,
     registry: metrics,
-    middleware() {
-      const measure = http.middleware;
-      let checkedApp = false;
-      return function pulse(req, res, next) {
-        const app = (req as { app?: object }).app;
-        if (!checkedApp && app !== undefined) {
-          checkedApp = true;
-          // Express loaded from somewhere Pulse did not look: patch it now; routes registered
-          // before this request lack mount templates until the app restarts.
-          const proto = routerPrototypeOfApp(app);
-          if (proto !== undefined && !isPatched(proto)) patchRouterPrototype(proto);
-        }
-        // Pulse's endpoints answer here, before any route or 404 handler of the app can shadow them.
-        if (app !== undefined && mountedApps.has(app)) {
-          const url = req.url ?? '/';
-          const q = url.indexOf('?');
-          const endpoint = endpoints.get(q === -1 ? url : url.slice(0, q));
-          if (endpoint !== undefined && (req.method === 'GET' || req.method === 'HEAD')) return endpoint(req, res);
-        }
-        measure(req, res, next);
-      };
-    },
+    middleware: () => http.middleware,
     mount(app) {
       if (typeof app?.get !== 'function') throw new TypeError('pulse.mount(app) needs an Express app or router');
       mountedApps.add(app);

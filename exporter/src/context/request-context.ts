@@ -26,13 +26,18 @@ class PulseRequestContext implements RequestContext, RouteCarrier {
   mountedMiddleware: string | undefined = undefined;
   /** Set once the response has been recorded. */
   closed = false;
-  readonly signals: Record<string, unknown> = {};
+  private signalSlots: Record<string, unknown> | undefined = undefined;
 
   constructor(
     readonly traceId: string,
     readonly method: string,
     readonly startTime: number,
   ) {}
+
+  /** Created on first use: most requests never touch it. */
+  get signals(): Record<string, unknown> {
+    return (this.signalSlots ??= {});
+  }
 }
 
 export type HttpRequestContext = PulseRequestContext;

@@ -16,7 +16,7 @@ import { kRouteCarrier } from '../express/route-templates';
 import type { GaugeSeries } from '../metrics/gauge';
 import type { HistogramSeries } from '../metrics/histogram';
 import { compileExcludedPaths } from './exclude-paths';
-import { normaliseMethod } from './methods';
+import { METHOD_INDEX, normaliseMethod } from './methods';
 
 type Req = IncomingMessage & TemplateCarrier & { originalUrl?: string };
 export type Middleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
@@ -40,10 +40,18 @@ export interface HttpSignal {
  * RED metrics per route template. The request path does as little as possible: a context object,
  * one header, one listener; everything else happens once the response has closed.
  */
+export interface HttpSignalHooks {
+  /** Answers a request for one of Pulse's endpoints (true) or declines it (false). */
+  serveEndpoint?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /** Runs once, with the first request the middleware sees. */
+  onFirstRequest?: (req: IncomingMessage) => void;
+}
+
 export function createHttpSignal(
   core: PulseCore,
   extraExcludedPaths: readonly string[],
   requestEndHooks: readonly ((ctx: RequestContext, end: RequestEnd) => void)[] = [],
+  hooks: HttpSignalHooks = {},
 ): HttpSignal {
   const { http, metrics: metricOptions } = core.options;
   const duration = core.metrics.histogram(httpServerRequestDuration);
@@ -56,7 +64,11 @@ export function createHttpSignal(
   const exemplars = metricOptions.exemplars;
   const timeOrigin = performance.timeOrigin;
 
-  const groups = new Map<string, SeriesGroup>();
+  // Route template -> (method, status, aborted) packed into a number -> series: no key string is
+  // built per request. Holds only non-overflow groups, so it is bounded by the series cap.
+  const groups = new Map<string, Map<number, SeriesGroup>>();
+  // Handed to request-end hooks; reused, so hooks must not keep it past their call.
+  const end: RequestEnd = { method: '', route: '', statusCode: '', errorType: '', durationSeconds: 0, aborted: false };
   const activeByMethod = new Map<string, GaugeSeries>();
 
   const activeSeries = (method: string): GaugeSeries => {
@@ -68,10 +80,13 @@ export function createHttpSignal(
     return series;
   };
 
-  const groupFor = (method: string, route: string, status: string, errorType: string): SeriesGroup => {
-    const key = method + '\u0000' + status + '\u0000' + errorType + '\u0000' + route;
-    const cached = groups.get(key);
+  const groupFor = (method: string, route: string, statusCode: number, aborted: boolean): SeriesGroup => {
+    const key = (METHOD_INDEX.get(method) ?? 0) * 2048 + statusCode * 2 + (aborted ? 1 : 0);
+    let forRoute = groups.get(route);
+    const cached = forRoute?.get(key);
     if (cached !== undefined) return cached;
+    const status = statusCode === 0 ? '' : String(statusCode);
+    const errorType = aborted ? HTTP_ABORTED_ERROR : statusCode >= 500 ? status : '';
     const labels = [method, route, status, errorType];
     const group: SeriesGroup = {
       labels,
@@ -80,7 +95,10 @@ export function createHttpSignal(
       responseSize: undefined,
     };
     // Overflow series are not cached, so every later use still counts as dropped.
-    if (!duration.isOverflow(group.duration)) groups.set(key, group);
+    if (!duration.isOverflow(group.duration)) {
+      if (forRoute === undefined) groups.set(route, (forRoute = new Map()));
+      forRoute.set(key, group);
+    }
     return group;
   };
 
@@ -105,11 +123,10 @@ export function createHttpSignal(
       activeSeries(ctx.method).dec();
       // 'close' without 'finish': the client went away before the response was complete.
       const aborted = !this.writableFinished;
-      const statusCode = this.statusCode;
-      const status = aborted && !this.headersSent ? '' : String(statusCode);
-      const errorType = aborted ? HTTP_ABORTED_ERROR : statusCode >= 500 ? status : '';
+      // No status when the client left before the headers went out.
+      const statusCode = aborted && !this.headersSent ? 0 : this.statusCode;
       const route = routeOf(req, ctx, statusCode);
-      const group = groupFor(ctx.method, route, status, errorType);
+      const group = groupFor(ctx.method, route, statusCode, aborted);
       const seconds = (now - ctx.startTime) / 1000;
       if (exemplars) group.duration.observeWithExemplar(seconds, ctx.traceId, timeOrigin + now);
       else group.duration.observe(seconds);
@@ -126,14 +143,12 @@ export function createHttpSignal(
         series.observe(Number(resLength) || 0);
       }
       if (requestEndHooks.length > 0) {
-        const end: RequestEnd = {
-          method: ctx.method,
-          route,
-          statusCode: status,
-          errorType,
-          durationSeconds: seconds,
-          aborted,
-        };
+        end.method = ctx.method;
+        end.route = route;
+        end.statusCode = group.labels[2]!;
+        end.errorType = group.labels[3]!;
+        end.durationSeconds = seconds;
+        end.aborted = aborted;
         for (const hook of requestEndHooks) hook(ctx, end);
       }
     } catch (err) {
@@ -141,9 +156,20 @@ export function createHttpSignal(
     }
   }
 
+  const { serveEndpoint, onFirstRequest } = hooks;
+  let firstRequest = true;
+
   const middleware: Middleware = function pulseMiddleware(rawReq, rawRes, next) {
     const req = rawReq as Req;
-    if (isExcluded !== undefined && isExcluded(req.originalUrl ?? req.url ?? '/')) return next();
+    if (firstRequest) {
+      firstRequest = false;
+      onFirstRequest?.(req);
+    }
+    // Pulse's own endpoints are among the excluded paths: only those requests pay for the lookup.
+    if (isExcluded !== undefined && isExcluded(req.originalUrl ?? req.url ?? '/')) {
+      if (serveEndpoint !== undefined && serveEndpoint(rawReq, rawRes)) return;
+      return next();
+    }
     const method = normaliseMethod(req.method);
     const traceId = traceIdFromTraceparent(req.headers.traceparent) ?? newTraceId();
     const ctx = createRequestContext(traceId, method, performance.now());

@@ -26,11 +26,15 @@ describe('builders', () => {
   const count = `${httpServerRequestDuration.name}_count`;
 
   it('request and error rates aggregate the histogram count by the requested labels', () => {
-    expect(q.requestRate({ by: ['job'], selector: { job: 'api' } })).toBe(`sum by (job) (rate(${count}{job="api"}[5m]))`);
+    expect(q.requestRate({ by: ['job'], selector: { job: 'api' } })).toBe(
+      `sum by (job) (rate(${count}{job="api"}[5m]))`,
+    );
     expect(q.errorRate({ window: q.GRAFANA_RATE_INTERVAL })).toBe(
       `sum (rate(${count}{http_response_status_code=~"5.."}[$__rate_interval]))`,
     );
-    expect(q.errorRatio({ by: ['http_route'] })).toBe(`${q.errorRate({ by: ['http_route'] })} / ${q.requestRate({ by: ['http_route'] })}`);
+    expect(q.errorRatio({ by: ['http_route'] })).toBe(
+      `${q.errorRate({ by: ['http_route'] })} / ${q.requestRate({ by: ['http_route'] })}`,
+    );
   });
 
   it('latency quantiles keep `le` in the aggregation', () => {
