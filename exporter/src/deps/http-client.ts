@@ -1,27 +1,17 @@
 import type { ClientRequest, IncomingMessage } from 'node:http';
-import { currentContext } from '../context/request-context';
-import { normaliseMethod } from '../http/methods';
 import { classifyError } from './classify-error';
 import { PULSE_INTERNAL_HEADER } from './exclusions';
 import { splitHostHeader } from './host-patterns';
-import type { DependencyRecorder, Origin } from './recorder';
+import { InFlightCalls } from './in-flight-calls';
+import type { DependencyRecorder } from './recorder';
 import { subscribeAll } from './subscribe';
 
 // node:http / node:https client requests (and everything built on them: axios, got, SDKs), via
 // the channels Node publishes (Node ≥ 20 publishes all three; fetch does not go through them).
 
-interface CallState {
-  readonly origin: Origin;
-  readonly method: string;
-  readonly start: number;
-  readonly traceId: string | undefined;
-  timedOut: boolean;
-}
-
 /** Starts measuring node:http client requests; returns the function that stops. */
 export function measureHttpClient(recorder: DependencyRecorder, onError: (err: unknown) => void): () => void {
-  // Keyed by the ClientRequest: an entry lives exactly as long as the request object does.
-  const calls = new WeakMap<ClientRequest, CallState>();
+  const calls = new InFlightCalls<ClientRequest>(recorder);
 
   // A request's 'timeout' only tells; the user's handler destroys it with whatever error it likes,
   // so the class comes from here. One shared function: no closure per request.
@@ -30,19 +20,8 @@ export function measureHttpClient(recorder: DependencyRecorder, onError: (err: u
     if (call !== undefined) call.timedOut = true;
   }
 
-  function finish(request: ClientRequest, status: string, errorType: string): void {
-    const call = calls.get(request);
-    if (call === undefined) return; // not ours, excluded, or already recorded (an error after the response)
-    calls.delete(request);
-    request.removeListener('timeout', markTimedOut);
-    recorder.recordHttp(
-      call.origin,
-      call.method,
-      status,
-      errorType,
-      (performance.now() - call.start) / 1000,
-      call.traceId,
-    );
+  function finished(request: ClientRequest, recorded: boolean): void {
+    if (recorded) request.removeListener('timeout', markTimedOut);
   }
 
   return subscribeAll({
@@ -54,13 +33,7 @@ export function measureHttpClient(recorder: DependencyRecorder, onError: (err: u
         const port = typeof hostHeader === 'string' ? splitHostHeader(hostHeader).port : '';
         const origin = recorder.origin(request.protocol, request.host, port);
         if (origin.excluded) return;
-        calls.set(request, {
-          origin,
-          method: normaliseMethod(request.method),
-          start: performance.now(),
-          traceId: currentContext()?.traceId,
-          timedOut: false,
-        });
+        calls.start(request, origin, request.method);
         request.on('timeout', markTimedOut);
       } catch (err) {
         onError(err);
@@ -70,9 +43,7 @@ export function measureHttpClient(recorder: DependencyRecorder, onError: (err: u
     'http.client.response.finish'(message) {
       try {
         const { request, response } = message as { request: ClientRequest; response: IncomingMessage };
-        const statusCode = response.statusCode ?? 0;
-        const status = statusCode === 0 ? '' : String(statusCode);
-        finish(request, status, statusCode >= 500 ? status : '');
+        finished(request, calls.finishWithStatus(request, response.statusCode));
       } catch (err) {
         onError(err);
       }
@@ -81,7 +52,7 @@ export function measureHttpClient(recorder: DependencyRecorder, onError: (err: u
       try {
         const { request, error } = message as { request: ClientRequest; error: unknown };
         const call = calls.get(request);
-        if (call !== undefined) finish(request, '', classifyError(error, call.timedOut));
+        if (call !== undefined) finished(request, calls.finish(request, '', classifyError(error, call.timedOut)));
       } catch (err) {
         onError(err);
       }

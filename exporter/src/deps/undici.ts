@@ -1,8 +1,7 @@
-import { currentContext } from '../context/request-context';
-import { normaliseMethod } from '../http/methods';
 import { classifyError } from './classify-error';
 import { hasInternalMarker } from './exclusions';
-import type { DependencyRecorder, Origin } from './recorder';
+import { InFlightCalls } from './in-flight-calls';
+import type { DependencyRecorder } from './recorder';
 import { subscribeAll } from './subscribe';
 
 // fetch (Node's bundled undici) and the npm `undici` package: both publish the same global channel
@@ -16,13 +15,6 @@ interface UndiciRequest {
   headers?: unknown;
 }
 
-interface CallState {
-  readonly origin: Origin;
-  readonly method: string;
-  readonly start: number;
-  readonly traceId: string | undefined;
-}
-
 interface ParsedOrigin {
   protocol: string;
   host: string;
@@ -33,7 +25,7 @@ const MAX_PARSED_ORIGINS = 1000;
 
 /** Starts measuring fetch/undici requests; returns the function that stops. */
 export function measureUndici(recorder: DependencyRecorder, onError: (err: unknown) => void): () => void {
-  const calls = new WeakMap<object, CallState>();
+  const calls = new InFlightCalls<object>(recorder);
   const parsed = new Map<string, ParsedOrigin>();
 
   const parseOrigin = (origin: unknown): ParsedOrigin | undefined => {
@@ -49,20 +41,6 @@ export function measureUndici(recorder: DependencyRecorder, onError: (err: unkno
     return found;
   };
 
-  const finish = (request: object, status: string, errorType: string): void => {
-    const call = calls.get(request);
-    if (call === undefined) return;
-    calls.delete(request);
-    recorder.recordHttp(
-      call.origin,
-      call.method,
-      status,
-      errorType,
-      (performance.now() - call.start) / 1000,
-      call.traceId,
-    );
-  };
-
   return subscribeAll({
     'undici:request:create'(message) {
       try {
@@ -72,12 +50,7 @@ export function measureUndici(recorder: DependencyRecorder, onError: (err: unkno
         if (where === undefined) return;
         const origin = recorder.origin(where.protocol, where.host, where.port);
         if (origin.excluded) return;
-        calls.set(request, {
-          origin,
-          method: normaliseMethod(request.method),
-          start: performance.now(),
-          traceId: currentContext()?.traceId,
-        });
+        calls.start(request, origin, request.method);
       } catch (err) {
         onError(err);
       }
@@ -86,9 +59,7 @@ export function measureUndici(recorder: DependencyRecorder, onError: (err: unkno
     'undici:request:headers'(message) {
       try {
         const { request, response } = message as { request: object; response: { statusCode?: number } };
-        const statusCode = response.statusCode ?? 0;
-        const status = statusCode === 0 ? '' : String(statusCode);
-        finish(request, status, statusCode >= 500 ? status : '');
+        calls.finishWithStatus(request, response.statusCode);
       } catch (err) {
         onError(err);
       }
@@ -96,7 +67,7 @@ export function measureUndici(recorder: DependencyRecorder, onError: (err: unkno
     'undici:request:error'(message) {
       try {
         const { request, error } = message as { request: object; error: unknown };
-        if (calls.has(request)) finish(request, '', classifyError(error));
+        if (calls.get(request) !== undefined) calls.finish(request, '', classifyError(error));
       } catch (err) {
         onError(err);
       }
