@@ -68,20 +68,13 @@ const statementHandlers = {
   error() {},
 };
 
+// Connects end the way statements do; only what starts differs.
 const connectHandlers = {
+  ...statementHandlers,
   start(message: unknown) {
     if (mysql.length === 0) return;
     (message as TraceContext)[kObservation] = startConnect(mysql);
   },
-  end(message: unknown) {
-    const ctx = message as TraceContext;
-    if (ctx.error !== undefined) finish(ctx);
-  },
-  asyncStart(message: unknown) {
-    finish(message as TraceContext);
-  },
-  asyncEnd() {},
-  error() {},
 };
 
 const channels = [
