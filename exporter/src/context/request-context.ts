@@ -29,6 +29,7 @@ class PulseRequestContext implements RequestContext, RouteCarrier {
   private signalSlots: Record<string, unknown> | undefined = undefined;
 
   constructor(
+    readonly request: unknown,
     readonly traceId: string,
     readonly method: string,
     readonly startTime: number,
@@ -42,8 +43,13 @@ class PulseRequestContext implements RequestContext, RouteCarrier {
 
 export type HttpRequestContext = PulseRequestContext;
 
-export function createRequestContext(traceId: string, method: string, startTime: number): HttpRequestContext {
-  return new PulseRequestContext(traceId, method, startTime);
+export function createRequestContext(
+  request: unknown,
+  traceId: string,
+  method: string,
+  startTime: number,
+): HttpRequestContext {
+  return new PulseRequestContext(request, traceId, method, startTime);
 }
 
 /** Runs `fn` with `context` as the current request context. */

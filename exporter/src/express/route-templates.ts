@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { currentContext } from '../context/request-context';
 
 // Express does not remember route templates with their mount paths: `req.baseUrl` holds the
 // matched *values* of a mount (`/api/v1`, not `/api/:version`). So, like OpenTelemetry, Pulse
@@ -7,15 +8,10 @@ import { join } from 'node:path';
 // templates of the layers a request passes through at dispatch time.
 // Works for Express 4 (router in express/lib/router) and Express 5 (the `router` package).
 
-/**
- * The one property Pulse sets on a request, always at the same point (its first middleware), so
- * every request object keeps the same hidden class: adding properties at different points per
- * request made V8's property access polymorphic across all of Express (~6 us per request).
- */
-export const kRouteCarrier = Symbol('pulse.routeCarrier');
-
 /** Where the wrappers below write what they learn; the HTTP signal's request context is one. */
 export interface RouteCarrier {
+  /** The request the carrier belongs to: a wrapper only writes to its own request's carrier. */
+  readonly request: unknown;
   /** Template of the route that handled the request, mount paths included. */
   route: string | undefined;
   /** Templates of the routers the request is inside right now, joined. */
@@ -26,7 +22,7 @@ export interface RouteCarrier {
 
 const kPatched = Symbol('pulse.patched');
 
-type Handle = (req: TemplateCarrier, res: unknown, next: (err?: unknown) => void) => unknown;
+type Handle = (req: unknown, res: unknown, next: (err?: unknown) => void) => unknown;
 interface Layer {
   handle: Handle;
   route?: { path: unknown };
@@ -37,8 +33,15 @@ interface RouterLike {
   route(path: unknown): unknown;
   [kPatched]?: true;
 }
-export interface TemplateCarrier {
-  [kRouteCarrier]?: RouteCarrier;
+/**
+ * The carrier of the request being dispatched. Found through the request context
+ * (AsyncLocalStorage), never through a property on `req`: Express's request objects are
+ * megamorphic already, and every symbol read or write on one missed V8's inline caches and took
+ * the slow lookup path (~10% of a bare Express request, counted with callgrind).
+ */
+function carrierOf(req: unknown): RouteCarrier | undefined {
+  const ctx = currentContext() as Partial<RouteCarrier> | undefined;
+  return ctx !== undefined && ctx.request === req ? (ctx as RouteCarrier) : undefined;
 }
 
 export function templateOf(path: unknown): string {
@@ -63,7 +66,7 @@ function wrapMountedLayer(layer: Layer, mount: string): void {
   if (handle.length > 3) return; // error handlers are told apart by arity: leave them alone
   if (isRouterOrApp(handle)) {
     layer.handle = function pulseMountedRouter(req, res, next) {
-      const carrier = req[kRouteCarrier];
+      const carrier = carrierOf(req);
       if (carrier === undefined) return handle(req, res, next); // a request Pulse does not measure
       const outer = carrier.mountTemplate;
       carrier.mountTemplate = joinTemplates(outer, mount);
@@ -74,7 +77,7 @@ function wrapMountedLayer(layer: Layer, mount: string): void {
     };
   } else {
     layer.handle = function pulseMountedMiddleware(req, res, next) {
-      const carrier = req[kRouteCarrier];
+      const carrier = carrierOf(req);
       if (carrier !== undefined) carrier.mountedMiddleware = joinTemplates(carrier.mountTemplate, mount) + '/*';
       return handle(req, res, next);
     };
@@ -84,7 +87,7 @@ function wrapMountedLayer(layer: Layer, mount: string): void {
 function wrapRouteLayer(layer: Layer, path: string): void {
   const dispatch = layer.handle;
   layer.handle = function pulseRoute(req, res, next) {
-    const carrier = req[kRouteCarrier];
+    const carrier = carrierOf(req);
     if (carrier !== undefined) carrier.route = joinTemplates(carrier.mountTemplate, path);
     return dispatch(req, res, next);
   };

@@ -11,14 +11,12 @@ import type { HttpRequestContext, RequestContext } from '../context/request-cont
 import { createRequestContext, runWithContext } from '../context/request-context';
 import { newTraceId, traceIdFromTraceparent } from '../context/trace-id';
 import type { PulseCore, RequestEnd } from '../core';
-import type { TemplateCarrier } from '../express/route-templates';
-import { kRouteCarrier } from '../express/route-templates';
 import type { GaugeSeries } from '../metrics/gauge';
 import type { HistogramSeries } from '../metrics/histogram';
 import { compileExcludedPaths } from './exclude-paths';
 import { METHOD_INDEX, normaliseMethod } from './methods';
 
-type Req = IncomingMessage & TemplateCarrier & { originalUrl?: string };
+type Req = IncomingMessage & { originalUrl?: string };
 export type Middleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
 
 /** The three histograms' series for one label set, looked up together once per request. */
@@ -32,8 +30,6 @@ interface SeriesGroup {
 
 export interface HttpSignal {
   middleware: Middleware;
-  /** The request context Pulse attached to a request, if its middleware saw it. */
-  contextOf(res: ServerResponse): RequestContext | undefined;
 }
 
 /**
@@ -113,18 +109,16 @@ export function createHttpSignal(
     return mounted !== undefined && status !== 404 ? mounted : HTTP_UNMATCHED_ROUTE;
   }
 
-  function onResponseClose(this: ServerResponse): void {
-    const req = this.req as Req;
-    const ctx = req[kRouteCarrier] as HttpRequestContext | undefined;
-    if (ctx === undefined || ctx.closed) return;
+  function recordResponse(res: ServerResponse, req: Req, ctx: HttpRequestContext): void {
+    if (ctx.closed) return;
     ctx.closed = true;
     try {
       const now = performance.now();
       activeSeries(ctx.method).dec();
       // 'close' without 'finish': the client went away before the response was complete.
-      const aborted = !this.writableFinished;
+      const aborted = !res.writableFinished;
       // No status when the client left before the headers went out.
-      const statusCode = aborted && !this.headersSent ? 0 : this.statusCode;
+      const statusCode = aborted && !res.headersSent ? 0 : res.statusCode;
       const route = routeOf(req, ctx, statusCode);
       const group = groupFor(ctx.method, route, statusCode, aborted);
       const seconds = (now - ctx.startTime) / 1000;
@@ -136,7 +130,7 @@ export function createHttpSignal(
         if (!requestSize.isOverflow(series)) group.requestSize = series;
         series.observe(Number(reqLength) || 0);
       }
-      const resLength = this.getHeader('content-length');
+      const resLength = res.getHeader('content-length');
       if (resLength !== undefined) {
         const series = group.responseSize ?? responseSize.seriesFor(group.labels);
         if (!responseSize.isOverflow(series)) group.responseSize = series;
@@ -172,13 +166,14 @@ export function createHttpSignal(
     }
     const method = normaliseMethod(req.method);
     const traceId = traceIdFromTraceparent(req.headers.traceparent) ?? newTraceId();
-    const ctx = createRequestContext(traceId, method, performance.now());
-    req[kRouteCarrier] = ctx;
+    // The context travels in AsyncLocalStorage and in this closure, never as a property of
+    // req or res (see route-templates.ts for why).
+    const ctx = createRequestContext(req, traceId, method, performance.now());
     if (traceIdHeader !== false) rawRes.setHeader(traceIdHeader, traceId);
     activeSeries(method).inc();
-    rawRes.on('close', onResponseClose);
+    rawRes.on('close', () => recordResponse(rawRes, req, ctx));
     runWithContext(ctx, next);
   };
 
-  return { middleware, contextOf: (res) => (res.req as Req)[kRouteCarrier] as HttpRequestContext | undefined };
+  return { middleware };
 }

@@ -199,7 +199,7 @@ describe('outgoing HTTP calls', () => {
   });
 
   test('a call made inside a request carries its trace id as exemplar', async () => {
-    const ctx = createRequestContext('4bf92f3577b34da6a3ce929d0e0e4736', 'GET', performance.now());
+    const ctx = createRequestContext({}, '4bf92f3577b34da6a3ce929d0e0e4736', 'GET', performance.now());
     await runWithContext(ctx, () => fetchStatus(`http://127.0.0.1:${namedPort}/ok`));
     const [series] = histogramSeries(pulse.registry, HTTP, {
       dependency: 'payments',

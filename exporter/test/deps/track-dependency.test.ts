@@ -81,7 +81,7 @@ test('real Redis: a command succeeds; a Redis that is not there is connection_re
 });
 
 test('a call inside a request keeps its trace id as exemplar', async () => {
-  const ctx = createRequestContext('0af7651916cd43dd8448eb211c80319c', 'GET', performance.now());
+  const ctx = createRequestContext({}, '0af7651916cd43dd8448eb211c80319c', 'GET', performance.now());
   await runWithContext(ctx, () => pulse.trackDependency('mailer', async () => 'sent'));
   const [series] = histogramSeries(pulse.registry, DEP, { dependency: 'mailer' });
   expect(series?.exemplarTraceIds).toContain(ctx.traceId);

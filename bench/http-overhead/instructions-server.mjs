@@ -1,0 +1,83 @@
+// One variant's server plus a sequential keep-alive client in the same process, for
+// instructions.mjs (run under callgrind). Usage: instructions-server.mjs <variant> <requests>
+import http from 'node:http';
+import express from 'express';
+
+const [variant, count] = process.argv.slice(2);
+const n = Number(count);
+
+function addRoutes(app) {
+  const api = express.Router();
+  api.get('/users/:id', (req, res) => {
+    const id = Number(req.params.id);
+    res.json({ id, name: `user-${id}`, email: `user${id}@example.test`, active: id % 2 === 0 });
+  });
+  app.use('/api', api);
+}
+
+async function buildApp() {
+  const app = express();
+  let stop = async () => {};
+  if (variant === 'prom-client') {
+    const { default: client } = await import('prom-client');
+    const histogram = new client.Histogram({
+      name: 'http_server_request_duration_seconds',
+      help: 'Duration of HTTP server requests',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10],
+    });
+    app.use((req, res, next) => {
+      const start = performance.now();
+      res.on('finish', () => {
+        const route = req.route ? req.baseUrl + req.route.path : '(unmatched)';
+        histogram.observe({ method: req.method, route, status: String(res.statusCode) }, (performance.now() - start) / 1000);
+      });
+      next();
+    });
+  } else if (variant.startsWith('pulse')) {
+    const { createPulse } = await import('@pulse-apm/exporter');
+    // Timers off (see instructions.mjs); `pulse-bare-http` also drops every signal but HTTP.
+    const lean = variant === 'pulse-bare-http';
+    const pulse = createPulse({
+      serviceName: 'bench',
+      runtime: { enabled: false },
+      metrics: { defaultMetrics: false, exemplars: variant !== 'pulse-no-exemplars' },
+      ...(lean ? { deps: { enabled: false }, errors: { captureUncaught: false } } : {}),
+      ...(variant === 'pulse-no-header' ? { http: { traceIdHeader: false } } : {}),
+    });
+    app.use(pulse.middleware());
+    stop = () => pulse.shutdown();
+  } else if (variant === 'bare-als') {
+    // The floor any request context pays on Node 20: AsyncLocalStorage's async hook.
+    const { AsyncLocalStorage } = await import('node:async_hooks');
+    const als = new AsyncLocalStorage();
+    app.use((req, res, next) => als.run({ req }, next));
+  } else if (variant !== 'bare') {
+    throw new Error(`unknown variant ${variant}`);
+  }
+  addRoutes(app);
+  return { app, stop };
+}
+
+const { app, stop } = await buildApp();
+const server = await new Promise((resolve) => {
+  const s = app.listen(0, '127.0.0.1', () => resolve(s));
+});
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+const port = server.address().port;
+
+function get(i) {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path: `/api/users/${i % 100}`, agent }, (res) => {
+      res.resume();
+      res.on('end', resolve);
+    });
+    req.on('error', reject);
+  });
+}
+
+for (let i = 0; i < n; i++) await get(i);
+agent.destroy();
+server.close();
+await stop();
+process.exit(0);
