@@ -79,4 +79,20 @@ export const DEFAULT_METRIC_NAMES = [
   'nodejs_gc_duration_seconds',
   'nodejs_active_handles_total',
   'nodejs_version_info',
+  'nodejs_heap_space_size_used_bytes',
+  'nodejs_heap_space_size_total_bytes',
+  'nodejs_external_memory_bytes',
+  'nodejs_active_handles',
+  'nodejs_active_resources_total',
+  'process_start_time_seconds',
 ] as const;
+
+/** Labels of the prom-client default metrics above (they are not Pulse's, so not in the catalog entries). */
+export const DEFAULT_METRIC_LABELS = {
+  /** V8 heap space (`new_space`, `old_space`, …) on nodejs_heap_space_size_*_bytes. */
+  heapSpace: 'space',
+  /** Handle type (`Socket`, `Timeout`, …) on nodejs_active_handles. */
+  handleType: 'type',
+  /** GC kind on nodejs_gc_duration_seconds. */
+  gcKind: 'kind',
+} as const;

@@ -13,14 +13,18 @@ export { EVENT_KINDS, LOG_LEVELS, LOG_METADATA, LOG_TAG_PREFIX, LOKI_LABELS } fr
 /** Grafana's automatic range/step variable: dashboards pass it, Grafana interpolates it before Loki sees the query. */
 export const GRAFANA_AUTO_RANGE = '$__auto';
 
-/** Which service's events. Values may be literal or Grafana variables (`$service`). */
-export interface LogScope {
-  service: string;
-  env?: string;
-}
-
 /** An exact value, or `{ regex }` for `=~` (Grafana multi-value variables need it). */
 export type MatchValue = string | { regex: string };
+
+/**
+ * Which service's events. Values may be literal or Grafana variables (`$service`); `{ regex }`
+ * serves multi-value variables (an env variable with "All" → `env=~".*"`). The service should
+ * stay an exact value: Loki needs one matcher that cannot match the empty string.
+ */
+export interface LogScope {
+  service: MatchValue;
+  env?: MatchValue;
+}
 
 /** A LogQL double-quoted string literal. */
 export function logqlString(value: string): string {
@@ -72,9 +76,18 @@ export function errorEvents(scope: LogScope, filter: ErrorFilter = {}): string {
   );
 }
 
-/** Error events per group over the range: the "issues" list (`sum by (fingerprint, error_type)`). */
-export function errorCountByFingerprint(scope: LogScope, range = GRAFANA_AUTO_RANGE, filter: ErrorFilter = {}): string {
-  return `sum by (${LOG_METADATA.fingerprint}, ${LOG_METADATA.errorType}) (count_over_time(${errorEvents(scope, filter)} [${range}]))`;
+/**
+ * Error events per group over the range: the "issues" list (`sum by (fingerprint, error_type)`).
+ * `by` adds metadata keys to the grouping (e.g. the route: one series per group and route).
+ */
+export function errorCountByFingerprint(
+  scope: LogScope,
+  range = GRAFANA_AUTO_RANGE,
+  filter: ErrorFilter = {},
+  by: readonly (typeof LOG_METADATA)[keyof typeof LOG_METADATA][] = [],
+): string {
+  const grouping = [LOG_METADATA.fingerprint, LOG_METADATA.errorType, ...by].join(', ');
+  return `sum by (${grouping}) (count_over_time(${errorEvents(scope, filter)} [${range}]))`;
 }
 
 /** The `k` most frequent error groups over the range. */

@@ -5,6 +5,9 @@
  */
 import { httpServerRequestDuration } from '../catalog/http';
 import { pulseHealthStatus } from '../catalog/health';
+import { dbClientOperationDuration, pulseDbRouteQueries } from '../catalog/db';
+import { pulseDependencyDuration } from '../catalog/deps';
+import { nodejsEventLoopUtilization, v8GcDuration } from '../catalog/runtime';
 import { startPrometheus, type PrometheusHandle } from '../../test/support/prometheus';
 import * as q from './promql';
 
@@ -57,6 +60,49 @@ describe('builders', () => {
     expect(() => q.seriesName(pulseHealthStatus, 'count')).toThrow(/not a histogram/);
   });
 
+  it('generic builders read catalog names and refuse the wrong metric type', () => {
+    expect(q.gaugeValue(nodejsEventLoopUtilization, { selector: { job: 'api' } })).toBe(
+      `${nodejsEventLoopUtilization.name}{job="api"}`,
+    );
+    expect(q.gaugeValue(nodejsEventLoopUtilization, { by: ['instance'], aggregate: 'max' })).toBe(
+      `max by (instance) (${nodejsEventLoopUtilization.name})`,
+    );
+    expect(() => q.gaugeValue(dbClientOperationDuration)).toThrow(/histogram, not a gauge/);
+    expect(() => q.counterRate(nodejsEventLoopUtilization)).toThrow(/gauge, not a counter/);
+    expect(q.histogramQuantile(0.5, dbClientOperationDuration, { by: ['db_collection_name'] })).toBe(
+      `histogram_quantile(0.5, sum by (le, db_collection_name) (rate(${dbClientOperationDuration.name}_bucket[5m])))`,
+    );
+    expect(q.histogramErrorRate(dbClientOperationDuration)).toContain('error_type!=""');
+    expect(q.histogramSumRate(v8GcDuration, { by: ['instance'] })).toBe(
+      `sum by (instance) (rate(${v8GcDuration.name}_sum[5m]))`,
+    );
+    expect(() => q.histogramSumRate(nodejsEventLoopUtilization)).toThrow(/not a histogram/);
+    expect(() => q.histogramErrorRate(v8GcDuration)).toThrow(/no error_type label/);
+    expect(q.dbQueriesPerRequest({ by: ['job'] })).toBe(
+      `sum by (job, http_route) (rate(${pulseDbRouteQueries.name}[5m])) / ${q.requestRate({ by: ['job', 'http_route'] })}`,
+    );
+  });
+
+  it('offset, request counts and trends compare a window with the one before it', () => {
+    expect(q.requestRate({ window: '1h', offset: '1h' })).toBe(`sum (rate(${count}[1h] offset 1h))`);
+    expect(q.requestCount({ by: ['http_route'], window: '$__range' })).toBe(
+      `sum by (http_route) (increase(${count}[$__range]))`,
+    );
+    expect(q.vsPreviousWindow(q.requestRate, { window: '$__range', by: ['http_route'] })).toBe(
+      `(sum by (http_route) (rate(${count}[$__range]))) / (sum by (http_route) (rate(${count}[$__range] offset $__range)))`,
+    );
+    expect(q.vsPreviousWindow((o) => q.latencyQuantile(0.95, o), { window: '30m' })).toContain(
+      `rate(${count.replace('_count', '_bucket')}[30m] offset 30m)`,
+    );
+  });
+
+  it('targets seen over a window and dependency availability build on up and the error ratio', () => {
+    expect(q.targetSeen('1h', { job: 'api' })).toBe('max_over_time(up{job="api"}[1h])');
+    expect(q.dependencyAvailability({ by: ['dependency'] })).toBe(
+      `1 - (${q.dependencyErrorRatio({ by: ['dependency'] })})`,
+    );
+  });
+
   it('z-scores read the recorded series and its history statistics', () => {
     const h = q.historyNames(q.RECORDED.requestRate);
     expect(q.zScore(q.RECORDED.requestRate)).toBe(`(${q.RECORDED.requestRate} - ${h.avg}) / ${h.stddev}`);
@@ -71,11 +117,14 @@ describe('every builder on real Prometheus', () => {
   afterAll(() => prom?.stop());
 
   // What Grafana substitutes before Prometheus sees a dashboard query.
-  const interpolate = (expr: string) => expr.replace(/\$__rate_interval/g, '1m').replace(/\$(job|instance)/g, 'x');
+  const interpolate = (expr: string) =>
+    expr.replace(/\$__(rate_interval|range)/g, '1m').replace(/\$(job|instance)/g, 'x');
   const sel = q.variableSelector(['job', 'instance']);
   const o = { selector: sel, by: ['job'], window: q.GRAFANA_RATE_INTERVAL };
   const cases: Array<[string, string]> = [
     ['requestRate', q.requestRate(o)],
+    ['requestCount', q.requestCount({ ...o, window: '$__range' })],
+    ['vsPreviousWindow', q.vsPreviousWindow((w) => q.latencyQuantile(0.95, w), { ...o, window: '$__range' })],
     ['errorRate', q.errorRate(o)],
     ['errorRatio', q.errorRatio(o)],
     ['latencyQuantile', q.latencyQuantile(0.99, o)],
@@ -85,6 +134,7 @@ describe('every builder on real Prometheus', () => {
     ['zScore', q.zScore(q.RECORDED.probeDuration)],
     ['historyStat', q.historyStat(q.RECORDED.requestRate, 'stddev')],
     ['targetUp', q.targetUp(sel)],
+    ['targetSeen', q.targetSeen('$__range', sel)],
     ['healthCheckStatus', q.healthCheckStatus({ selector: sel, critical: true })],
     ['healthCheckFlapping', q.healthCheckFlapping(sel)],
     ['eventLoopDelayP99', q.eventLoopDelayP99(sel)],
@@ -95,11 +145,21 @@ describe('every builder on real Prometheus', () => {
     ['dbPoolUsage', q.dbPoolUsage(sel)],
     ['dbPoolPending', q.dbPoolPending(sel)],
     ['dependencyErrorRatio', q.dependencyErrorRatio(o)],
+    ['dependencyAvailability', q.dependencyAvailability(o)],
     ['dependencyRate', q.dependencyRate(o)],
     ['logDropRate', q.logDropRate(o)],
     ['probeSuccess', q.probeSuccess(sel)],
     ['probeDuration', q.probeDuration(sel)],
     ['certExpiryDays', q.certExpiryDays(sel)],
+    ['probeHttpStatus', q.probeHttpStatus(sel)],
+    ['probeUptimeRatio', q.probeUptimeRatio('$__range', sel)],
+    ['gaugeValue', q.gaugeValue(nodejsEventLoopUtilization, { selector: sel, by: ['instance'], aggregate: 'max' })],
+    ['counterRate', q.counterRate('process_cpu_seconds_total', o)],
+    ['histogramRate', q.histogramRate(dbClientOperationDuration, o)],
+    ['histogramSumRate', q.histogramSumRate(v8GcDuration, o)],
+    ['histogramQuantile', q.histogramQuantile(0.95, dbClientOperationDuration, o)],
+    ['histogramErrorRate', q.histogramErrorRate(pulseDependencyDuration, o)],
+    ['dbQueriesPerRequest', q.dbQueriesPerRequest(o)],
   ];
 
   it('covers every builder in promqlQueries', () => {

@@ -7,7 +7,7 @@
 // aggregation. Service identity (`job`, `instance`) comes from target labels, not metric names.
 import { DEFAULT_METRIC_NAMES } from '../catalog/index';
 import { dbClientConnectionCount, dbClientConnectionMax, dbClientConnectionPendingRequests } from '../catalog/db';
-import { pulseDbNPlusOne, pulseDbSlowQueries } from '../catalog/db';
+import { pulseDbNPlusOne, pulseDbRouteQueries, pulseDbSlowQueries } from '../catalog/db';
 import { pulseDependencyDuration } from '../catalog/deps';
 import { pulseErrors } from '../catalog/errors';
 import { pulseHealthCheckFlapping, pulseHealthCheckStatus, HEALTH_STATUS_VALUES } from '../catalog/health';
@@ -94,10 +94,16 @@ export interface AggregateOptions {
   by?: readonly string[];
   /** Range of rate()/increase(); default 5m (pass GRAFANA_RATE_INTERVAL in dashboards). */
   window?: string;
+  /** Evaluate this far in the past (`offset`), e.g. the previous window for a trend. */
+  offset?: string;
+}
+
+function rangeOf(o: AggregateOptions, defaultWindow = '5m'): string {
+  return `[${o.window ?? defaultWindow}]${o.offset ? ` offset ${o.offset}` : ''}`;
 }
 
 function sumRate(series: string, o: AggregateOptions, extra: Selector = {}): string {
-  return `sum${byClause(o.by)} (rate(${series}${selector(withMatchers(o.selector, extra))}[${o.window ?? '5m'}]))`;
+  return `sum${byClause(o.by)} (rate(${series}${selector(withMatchers(o.selector, extra))}${rangeOf(o)}))`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -106,10 +112,17 @@ function sumRate(series: string, o: AggregateOptions, extra: Selector = {}): str
 /** The status codes that count against availability. */
 export const SERVER_ERROR_STATUS: LabelMatch = { regex: '5..' };
 const STATUS = 'http_response_status_code' satisfies (typeof httpServerRequestDuration.labelNames)[number];
+const ROUTE = 'http_route' satisfies (typeof pulseDbRouteQueries.labelNames)[number];
 
 /** Requests per second. */
 export function requestRate(o: AggregateOptions = {}): string {
   return sumRate(seriesName(httpServerRequestDuration, 'count'), o);
+}
+
+/** Requests over the window (`$__range` in a dashboard: requests in the selected time range). */
+export function requestCount(o: AggregateOptions = {}): string {
+  const series = seriesName(httpServerRequestDuration, 'count');
+  return `sum${byClause(o.by)} (increase(${series}${selector(o.selector)}${rangeOf(o)}))`;
 }
 
 /** 5xx responses per second. */
@@ -207,6 +220,14 @@ export function targetUp(sel: Selector = {}): string {
   return `${PROMETHEUS_METRICS.up}${selector(sel)}`;
 }
 
+/**
+ * 1 for every target scraped successfully at least once over `window` (0 if every scrape failed).
+ * A target listed here but down (`up == 0`) or absent from `targetUp` now stopped reporting.
+ */
+export function targetSeen(window: string, sel: Selector = {}): string {
+  return `max_over_time(${targetUp(sel)}[${window}])`;
+}
+
 /** Per-check status (1 healthy, 0.5 degraded, 0 unhealthy); `critical: true` keeps the critical checks. */
 export function healthCheckStatus(o: { selector?: Selector; critical?: boolean } = {}): string {
   const extra: Selector = o.critical === undefined ? {} : { critical: String(o.critical) };
@@ -275,6 +296,11 @@ export function dependencyErrorRatio(o: AggregateOptions = {}): string {
   return `${sumRate(series, o, { [DEP_ERROR]: { not: '' } })} / ${sumRate(series, o)}`;
 }
 
+/** Share (0–1) of dependency calls that succeeded (no `error_type`): 1 − dependencyErrorRatio. */
+export function dependencyAvailability(o: AggregateOptions = {}): string {
+  return `1 - (${dependencyErrorRatio(o)})`;
+}
+
 /** Dependency calls per second. */
 export function dependencyRate(o: AggregateOptions = {}): string {
   return sumRate(seriesName(pulseDependencyDuration, 'count'), o);
@@ -301,6 +327,93 @@ export function certExpiryDays(sel: Selector = {}): string {
   return `(${BLACKBOX_METRICS.certExpiry}${selector(sel)} - time()) / 86400`;
 }
 
+/** HTTP status code the probed URL answered with (0 when it did not answer). */
+export function probeHttpStatus(sel: Selector = {}): string {
+  return `${BLACKBOX_METRICS.httpStatusCode}${selector(sel)}`;
+}
+
+/** Share (0–1) of successful probes over `window` (`$__range` in a dashboard: uptime over the time picker). */
+export function probeUptimeRatio(window: string, sel: Selector = {}): string {
+  return `avg_over_time(${BLACKBOX_METRICS.success}${selector(sel)}[${window}])`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Generic builders over the catalog: the dashboards plot many gauges, counters and histograms
+// as they are; these keep the names coming from the catalog instead of string literals.
+
+/** prom-client default metrics that are gauges (the counters and histograms go through the other builders). */
+export type DefaultGaugeName = Exclude<
+  (typeof DEFAULT_METRIC_NAMES)[number],
+  'process_cpu_seconds_total' | 'nodejs_gc_duration_seconds'
+>;
+/** prom-client default metrics that are counters. */
+export type DefaultCounterName = 'process_cpu_seconds_total';
+
+function metricName(metric: MetricDefinition | string, type: MetricDefinition['type']): string {
+  if (typeof metric === 'string') return metric;
+  if (metric.type !== type) throw new Error(`${metric.name} is a ${metric.type}, not a ${type}`);
+  return metric.name;
+}
+
+export interface GaugeOptions {
+  selector?: Selector;
+  /** Labels kept by the aggregation; omitted = every series as scraped (no aggregation). */
+  by?: readonly string[];
+  /** How series are combined when `by` is given; default `sum`. */
+  aggregate?: 'sum' | 'max' | 'min' | 'avg';
+}
+
+/** A gauge's value, as scraped or aggregated by `by` (e.g. event-loop utilisation per instance). */
+export function gaugeValue(metric: MetricDefinition | DefaultGaugeName, o: GaugeOptions = {}): string {
+  const series = `${metricName(metric, 'gauge')}${selector(o.selector)}`;
+  return o.by === undefined ? series : `${o.aggregate ?? 'sum'}${byClause(o.by)} (${series})`;
+}
+
+/** Per-second rate of a counter, summed by `by` (e.g. CPU seconds per second, queries per second per route). */
+export function counterRate(metric: MetricDefinition | DefaultCounterName, o: AggregateOptions = {}): string {
+  return sumRate(metricName(metric, 'counter'), o);
+}
+
+/** Observations per second of any histogram (its `_count`), e.g. database operations or GC pauses. */
+export function histogramRate(metric: MetricDefinition, o: AggregateOptions = {}, extra: Selector = {}): string {
+  return sumRate(seriesName(metric, 'count'), o, extra);
+}
+
+/** Per-second rate of a histogram's `_sum`: for a seconds histogram, the share of time spent (e.g. in GC pauses). */
+export function histogramSumRate(metric: MetricDefinition, o: AggregateOptions = {}): string {
+  return sumRate(seriesName(metric, 'sum'), o);
+}
+
+/** Quantile (0–1) of any histogram, e.g. p95 database operation duration by table. */
+export function histogramQuantile(q: number, metric: MetricDefinition, o: AggregateOptions = {}): string {
+  const by = [BUCKET_LABEL, ...(o.by ?? [])];
+  return `histogram_quantile(${q}, ${sumRate(seriesName(metric, 'bucket'), { ...o, by })})`;
+}
+
+/** Failed observations per second of a histogram that labels failures with `error_type` (db operations, dependencies). */
+export function histogramErrorRate(metric: MetricDefinition, o: AggregateOptions = {}): string {
+  if (!metric.labelNames.includes(DEP_ERROR)) throw new Error(`${metric.name} has no ${DEP_ERROR} label`);
+  return sumRate(seriesName(metric, 'count'), o, { [DEP_ERROR]: { not: '' } });
+}
+
+/** Database operations per HTTP request, per route: the N+1 smell as a number. */
+export function dbQueriesPerRequest(o: AggregateOptions = {}): string {
+  const by = [...(o.by ?? []), ROUTE];
+  return `${sumRate(pulseDbRouteQueries.name, { ...o, by })} / ${requestRate({ ...o, by })}`;
+}
+
+/**
+ * A windowed expression divided by itself one window earlier: the trend (1.2 = up 20 %), e.g.
+ * `vsPreviousWindow(requestRate, { window: '$__range', by: ['http_route'] })`. No series where
+ * the previous window had none.
+ */
+export function vsPreviousWindow(
+  build: (o: AggregateOptions) => string,
+  o: AggregateOptions & { window: string },
+): string {
+  return `(${build(o)}) / (${build({ ...o, offset: o.window })})`;
+}
+
 /** Numbers as PromQL literals, without float noise (1 − 0.999 → 0.001). */
 export function formatNumber(n: number): string {
   return String(Number(n.toPrecision(12)));
@@ -309,6 +422,8 @@ export function formatNumber(n: number): string {
 /** Every query builder, by name: what the tests check against real Prometheus. */
 export const promqlQueries = {
   requestRate,
+  requestCount,
+  vsPreviousWindow,
   errorRate,
   errorRatio,
   latencyQuantile,
@@ -317,6 +432,7 @@ export const promqlQueries = {
   multiWindowBurnRate,
   zScore,
   targetUp,
+  targetSeen,
   healthCheckStatus,
   healthCheckFlapping,
   eventLoopDelayP99,
@@ -327,9 +443,19 @@ export const promqlQueries = {
   dbPoolUsage,
   dbPoolPending,
   dependencyErrorRatio,
+  dependencyAvailability,
   dependencyRate,
   logDropRate,
   probeSuccess,
   probeDuration,
   certExpiryDays,
+  probeHttpStatus,
+  probeUptimeRatio,
+  gaugeValue,
+  counterRate,
+  histogramRate,
+  histogramSumRate,
+  histogramQuantile,
+  histogramErrorRate,
+  dbQueriesPerRequest,
 } as const;

@@ -176,6 +176,10 @@ const CASES: Record<string, () => [string, number | undefined]> = {
   ],
   'errorEvents by trace': () => [q.errorEvents(scope, { traceId: errorTraceId }), 1],
   errorCountByFingerprint: () => [q.errorCountByFingerprint(scope), 2],
+  'errorCountByFingerprint by route': () => [
+    q.errorCountByFingerprint(scope, GRAFANA_AUTO_RANGE, { errorType: { regex: '.*' } }, ['http_route']),
+    2,
+  ],
   topErrorGroups: () => [q.topErrorGroups(scope, '1h', 5), 2],
   errorRateByTypeAndRoute: () => [q.errorRateByTypeAndRoute(scope), 2],
   slowRequests: () => [q.slowRequests(scope, { route: '/report', minSeconds: 0.4 }), 1],

@@ -1,0 +1,176 @@
+import React from 'react';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { errorDetailPath } from '../../queries/errors';
+import type { ClassifiedErrorGroup, ErrorOccurrence } from './errorGroups';
+import type { ErrorGroupsStore } from './errorGroupsApi';
+import { EMPTY_ERROR_GROUPS, type ErrorGroupsState } from './errorGroupState';
+import { actionsFor, applyAction, ErrorGroupsList, ErrorGroupsTable } from './ErrorGroupsTable';
+import { OccurrenceView } from './ErrorDetail';
+
+const T = Date.parse('2026-11-20T10:00:00Z');
+const g = (fingerprint: string, status: ClassifiedErrorGroup['status'], count = 3): ClassifiedErrorGroup => ({
+  fingerprint,
+  status,
+  count,
+  errorTypes: ['internal'],
+  routes: ['/orders/:id'],
+  firstSeen: T,
+  lastSeen: T + 60_000,
+  lastSeenFrom: T + 30_000,
+});
+const latest = new Map<string, ErrorOccurrence>([
+  ['f-open', { time: T, fingerprint: 'f-open', message: 'cannot read x of undefined', errorClass: 'TypeError' }],
+]);
+
+function list(overrides: Partial<React.ComponentProps<typeof ErrorGroupsList>> = {}) {
+  const onAction = jest.fn();
+  const onShow = jest.fn();
+  render(
+    <ErrorGroupsList
+      groups={[g('f-reg', 'regressed'), g('f-open', 'open', 9), g('f-muted', 'muted'), g('f-res', 'resolved')]}
+      latest={latest}
+      show="active"
+      onShow={onShow}
+      onAction={onAction}
+      {...overrides}
+    />
+  );
+  return { onAction, onShow };
+}
+
+describe('error groups list', () => {
+  it('shows what needs attention by default (open and regressions), with class, message and link to the detail', () => {
+    list();
+    const rows = screen.getAllByTestId(/^error-group-/);
+    expect(rows.map((r) => r.getAttribute('data-testid'))).toEqual(['error-group-f-reg', 'error-group-f-open']);
+    const open = screen.getByTestId('error-group-f-open');
+    expect(within(open).getByText('Open')).toBeInTheDocument();
+    expect(within(open).getByText('9')).toBeInTheDocument();
+    const link = within(open).getByRole('link', { name: /TypeError: cannot read x of undefined/ });
+    expect(link.getAttribute('href')!.startsWith(errorDetailPath('f-open'))).toBe(true);
+    expect(within(screen.getByTestId('error-group-f-reg')).getByText('Regression')).toBeInTheDocument();
+  });
+
+  it('"All" shows muted and resolved groups too', () => {
+    list({ show: 'all' });
+    expect(screen.getAllByTestId(/^error-group-/)).toHaveLength(4);
+    expect(within(screen.getByTestId('error-group-f-muted')).getByText('Muted')).toBeInTheDocument();
+    expect(within(screen.getByTestId('error-group-f-res')).getByText('Resolved')).toBeInTheDocument();
+  });
+
+  it('the buttons fire the action for their group', () => {
+    const { onAction } = list();
+    fireEvent.click(within(screen.getByTestId('error-group-f-open')).getByRole('button', { name: 'Mute' }));
+    fireEvent.click(within(screen.getByTestId('error-group-f-reg')).getByRole('button', { name: 'Resolve' }));
+    expect(onAction.mock.calls).toEqual([
+      ['mute', 'f-open'],
+      ['resolve', 'f-reg'],
+    ]);
+  });
+
+  it('says why the list is empty', () => {
+    list({ groups: [] });
+    expect(screen.getByText(/No error events in this range/)).toBeInTheDocument();
+  });
+
+  it('says how many groups are hidden when nothing needs attention', () => {
+    list({ groups: [g('f-muted', 'muted'), g('f-res', 'resolved')] });
+    expect(screen.getByText(/Nothing needs attention: 2 muted or resolved group/)).toBeInTheDocument();
+  });
+});
+
+describe('actions', () => {
+  it('each status offers the actions that make sense', () => {
+    expect(actionsFor('open')).toEqual(['resolve', 'mute']);
+    expect(actionsFor('regressed')).toEqual(['resolve', 'reopen']);
+    expect(actionsFor('muted')).toEqual(['resolve', 'unmute']);
+    expect(actionsFor('resolved')).toEqual(['reopen']);
+  });
+
+  it('applyAction maps each action onto the state functions', () => {
+    const now = new Date(T);
+    const muted = applyAction(EMPTY_ERROR_GROUPS, 'mute', 'fp', now, 'ann');
+    expect(muted.groups.fp).toEqual({ muted: { at: now.toISOString(), by: 'ann' } });
+    expect(applyAction(muted, 'unmute', 'fp', now).groups.fp).toBeUndefined();
+    const resolved = applyAction(EMPTY_ERROR_GROUPS, 'resolve', 'fp', now, 'ann');
+    expect(resolved.groups.fp).toEqual({ resolved: { at: now.toISOString(), by: 'ann' } });
+    expect(applyAction(resolved, 'reopen', 'fp', now).groups.fp).toBeUndefined();
+  });
+});
+
+describe('ErrorGroupsTable scene object and the shared state', () => {
+  function fakeStore(initial: ErrorGroupsState, fail?: unknown): ErrorGroupsStore & { saved: ErrorGroupsState[] } {
+    let state = initial;
+    const saved: ErrorGroupsState[] = [];
+    return {
+      saved,
+      load: async () => state,
+      update: async (change) => {
+        if (fail) {
+          throw fail;
+        }
+        state = change(state);
+        saved.push(state);
+        return state;
+      },
+    };
+  }
+
+  it('act() saves through the store and keeps what was saved', async () => {
+    const store = fakeStore(EMPTY_ERROR_GROUPS);
+    const table = new ErrorGroupsTable().useStore(store);
+    await table.act('resolve', 'fp1');
+    expect(store.saved).toHaveLength(1);
+    expect(table.state.errorGroups?.groups.fp1?.resolved).toBeDefined();
+    expect(table.state.saving).toBeUndefined();
+  });
+
+  it('a refused save leaves the state alone and says why', async () => {
+    const table = new ErrorGroupsTable().useStore(fakeStore(EMPTY_ERROR_GROUPS, { status: 403 }));
+    await table.act('mute', 'fp1');
+    expect(table.state.errorGroups).toBeUndefined();
+    expect(table.state.message).toEqual({
+      severity: 'error',
+      text: expect.stringMatching(/Only Grafana organisation admins/),
+    });
+  });
+
+  it('owns its groups query (Loki) and an events query for the group titles', () => {
+    const table = new ErrorGroupsTable();
+    expect(table.state.$data.state.queries[0]!.refId).toBe('groups');
+    expect(table.state.events.state.queries[0]!.refId).toBe('latest');
+  });
+});
+
+describe('latest occurrence', () => {
+  it('shows message, request, stack, request context and trace id', () => {
+    render(
+      <OccurrenceView
+        occurrence={{
+          time: T,
+          message: 'order 17 not found',
+          errorClass: 'NotFoundError',
+          errorType: 'not_found',
+          route: '/orders/:id',
+          method: 'GET',
+          status: '404',
+          traceId: 'abc123',
+          stack: 'NotFoundError: order 17 not found\n    at load (src/orders.ts:12:5)',
+          request: { url_path: '/orders/17', url_query: 'expand=1', headers: { 'user-agent': 'curl/8' } },
+        }}
+      />
+    );
+    expect(screen.getByRole('heading', { name: 'NotFoundError: order 17 not found' })).toBeInTheDocument();
+    expect(screen.getByText(/at load \(src\/orders.ts:12:5\)/)).toBeInTheDocument();
+    expect(screen.getByText('/orders/17')).toBeInTheDocument();
+    expect(screen.getByText('expand=1')).toBeInTheDocument();
+    expect(screen.getByText('curl/8')).toBeInTheDocument();
+    expect(screen.getByText('abc123')).toBeInTheDocument();
+    expect(screen.getByText(/GET \/orders\/:id → 404/)).toBeInTheDocument();
+  });
+
+  it('without an event in range, says to widen it', async () => {
+    render(<OccurrenceView />);
+    await waitFor(() => expect(screen.getByText(/widen the time range/)).toBeInTheDocument());
+  });
+});

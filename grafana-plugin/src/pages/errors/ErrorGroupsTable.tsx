@@ -1,0 +1,337 @@
+import React from 'react';
+import { css } from '@emotion/css';
+import { dateTimeFormat, type GrafanaTheme2 } from '@grafana/data';
+import { config, locationService } from '@grafana/runtime';
+import {
+  SceneObjectBase,
+  sceneGraph,
+  type SceneObject,
+  type SceneComponentProps,
+  type SceneObjectState,
+  type SceneQueryRunner,
+} from '@grafana/scenes';
+import { Alert, Badge, Button, RadioButtonGroup, Stack, useStyles2, type BadgeColor } from '@grafana/ui';
+import { errorDetailPath, errorsQueries } from '../../queries/errors';
+import { lokiRunner } from '../../scenes/runners';
+import { PRESERVED_URL_KEYS } from '../../scenes/variables';
+import {
+  classifyGroups,
+  errorGroupsFromFrames,
+  errorOccurrences,
+  latestByFingerprint,
+  type ClassifiedErrorGroup,
+  type ErrorOccurrence,
+} from './errorGroups';
+import { describeSaveError, errorGroupsStore, type ErrorGroupsStore } from './errorGroupsApi';
+import { mute, reopen, resolve, unmute, type ErrorGroupsState, type ErrorGroupStatus } from './errorGroupState';
+
+export type GroupAction = 'mute' | 'unmute' | 'resolve' | 'reopen';
+
+/** Applies an action to the shared state (`by` is the Grafana login, kept for "who resolved this"). */
+export function applyAction(state: ErrorGroupsState, action: GroupAction, fingerprint: string, now: Date, by?: string) {
+  switch (action) {
+    case 'mute':
+      return mute(state, fingerprint, now, { by });
+    case 'unmute':
+      return unmute(state, fingerprint);
+    case 'resolve':
+      return resolve(state, fingerprint, now, by);
+    case 'reopen':
+      return reopen(state, fingerprint);
+  }
+}
+
+/** When the data was evaluated: the end of its time range (else the scene's). */
+export function evaluatedAt(model: SceneObject, range: { to: { valueOf(): number } } | undefined): number {
+  return (range ?? sceneGraph.getTimeRange(model).state.value).to.valueOf();
+}
+
+export function currentLogin(): string | undefined {
+  return config.bootData?.user?.login || undefined;
+}
+
+interface ErrorGroupStateHolder extends SceneObjectState {
+  errorGroups?: ErrorGroupsState;
+  saving?: string;
+  message?: { severity: 'error' | 'info'; text: string };
+}
+
+/** Loads the shared state when the object activates; `act` saves a change and keeps what was saved. */
+export abstract class ErrorGroupStateObject<S extends ErrorGroupStateHolder> extends SceneObjectBase<S> {
+  protected store: ErrorGroupsStore = errorGroupsStore();
+
+  /** Tests swap the settings API for a fake. */
+  useStore(store: ErrorGroupsStore): this {
+    this.store = store;
+    return this;
+  }
+
+  protected loadState(): void {
+    this.store.load().then(
+      (errorGroups) => this.setState({ errorGroups } as Partial<S>),
+      (err: unknown) =>
+        this.setState({
+          errorGroups: { version: 1, groups: {} },
+          message: { severity: 'error', text: `Could not read the mute/resolve state: ${describeSaveError(err)}` },
+        } as Partial<S>)
+    );
+  }
+
+  async act(action: GroupAction, fingerprint: string): Promise<void> {
+    this.setState({ saving: fingerprint, message: undefined } as Partial<S>);
+    try {
+      const errorGroups = await this.store.update((s) =>
+        applyAction(s, action, fingerprint, new Date(), currentLogin())
+      );
+      this.setState({ errorGroups, saving: undefined } as Partial<S>);
+    } catch (err) {
+      this.setState({ saving: undefined, message: { severity: 'error', text: describeSaveError(err) } } as Partial<S>);
+    }
+  }
+}
+
+interface ErrorGroupsTableState extends ErrorGroupStateHolder {
+  title: string;
+  /** Counts per step by fingerprint, type and route (Loki). */
+  $data: SceneQueryRunner;
+  /** Recent error events: each group's class and message. */
+  events: SceneQueryRunner;
+  show: 'active' | 'all';
+}
+
+/**
+ * The error groups list: one row per fingerprint with count, first and last seen, type and
+ * routes, its status (open, regressed, muted, resolved) and the mute/resolve actions.
+ */
+export class ErrorGroupsTable extends ErrorGroupStateObject<ErrorGroupsTableState> {
+  static Component = ErrorGroupsTableRenderer;
+
+  constructor(state: Partial<ErrorGroupsTableState> = {}) {
+    super({
+      title: 'Error groups',
+      $data: lokiRunner([errorsQueries.groups()]),
+      events: lokiRunner([{ ...errorsQueries.recentEvents(), refId: 'latest', maxLines: 1000 }]),
+      show: 'active',
+      ...state,
+    });
+    this.addActivationHandler(() => {
+      this.loadState();
+      return this.state.events.activate();
+    });
+  }
+
+  setShow(show: 'active' | 'all') {
+    this.setState({ show });
+  }
+}
+
+const STATUS_BADGE: Record<ErrorGroupStatus, { text: string; color: BadgeColor }> = {
+  regressed: { text: 'Regression', color: 'red' },
+  open: { text: 'Open', color: 'orange' },
+  muted: { text: 'Muted', color: 'blue' },
+  resolved: { text: 'Resolved', color: 'green' },
+};
+
+export function StatusBadge({ status }: { status: ErrorGroupStatus }) {
+  return <Badge text={STATUS_BADGE[status].text} color={STATUS_BADGE[status].color} />;
+}
+
+/** In-app navigation (no page reload) for plain links. */
+function navigate(event: React.MouseEvent<HTMLAnchorElement>) {
+  if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) {
+    return;
+  }
+  event.preventDefault();
+  locationService.push(event.currentTarget.getAttribute('href')!);
+}
+
+/** URL query keys kept when opening a group (time range and variables). */
+function keepState(): string {
+  const params = new URLSearchParams(window.location.search);
+  const kept = new URLSearchParams();
+  for (const [k, v] of params) {
+    if (PRESERVED_URL_KEYS.includes(k) || k.startsWith('var-')) {
+      kept.append(k, v);
+    }
+  }
+  const s = kept.toString();
+  return s ? `?${s}` : '';
+}
+
+function ErrorGroupsTableRenderer({ model }: SceneComponentProps<ErrorGroupsTable>) {
+  const { $data, events, errorGroups, saving, message, show } = model.useState();
+  const { data } = $data.useState();
+  const { data: eventData } = events.useState();
+  const groups = errorGroupsFromFrames(data?.series ?? []);
+  // "Now" is the end of the range the data was queried for: rendering stays pure, and a mute
+  // that ended before that point no longer hides the group.
+  const now = evaluatedAt(model, data?.timeRange);
+  const classified = classifyGroups(groups, errorGroups ?? { version: 1, groups: {} }, now);
+  const latest = latestByFingerprint(errorOccurrences(eventData?.series ?? []));
+  return (
+    <ErrorGroupsList
+      groups={classified}
+      latest={latest}
+      loading={data?.state === 'Loading' || errorGroups === undefined}
+      show={show}
+      onShow={(s) => model.setShow(s)}
+      saving={saving}
+      message={message}
+      onAction={(action, fp) => void model.act(action, fp)}
+    />
+  );
+}
+
+export interface ErrorGroupsListProps {
+  groups: ClassifiedErrorGroup[];
+  latest: Map<string, ErrorOccurrence>;
+  loading?: boolean;
+  show: 'active' | 'all';
+  onShow(show: 'active' | 'all'): void;
+  saving?: string;
+  message?: { severity: 'error' | 'info'; text: string };
+  onAction(action: GroupAction, fingerprint: string): void;
+}
+
+const SHOW_OPTIONS = [
+  { label: 'Needs attention', value: 'active' as const, description: 'Open groups and regressions' },
+  { label: 'All', value: 'all' as const, description: 'Muted and resolved groups too' },
+];
+
+/** The groups as a table (presentational: the page wires data and actions). */
+export function ErrorGroupsList(props: ErrorGroupsListProps) {
+  const styles = useStyles2(getStyles);
+  const visible = props.groups.filter((g) => props.show === 'all' || g.status === 'open' || g.status === 'regressed');
+  const hidden = props.groups.length - visible.length;
+  return (
+    <div className={styles.wrapper} data-testid="pulse-error-groups">
+      <Stack direction="row" justifyContent="space-between" alignItems="center">
+        <h4 className={styles.title}>Error groups</h4>
+        <RadioButtonGroup size="sm" options={SHOW_OPTIONS} value={props.show} onChange={props.onShow} />
+      </Stack>
+      {props.message && (
+        <Alert severity={props.message.severity} title="">
+          {props.message.text}
+        </Alert>
+      )}
+      {visible.length === 0 ? (
+        <p className={styles.empty}>
+          {props.loading
+            ? 'Loading error groups…'
+            : props.groups.length === 0
+              ? 'No error events in this range for this service and filters (error events reach Loki when `logs: { loki: { url } }` is set in createPulse).'
+              : `Nothing needs attention: ${hidden} muted or resolved group(s) hidden (show "All").`}
+        </p>
+      ) : (
+        <table className={styles.table}>
+          <thead>
+            <tr>
+              <th>Status</th>
+              <th>Error</th>
+              <th>Type</th>
+              <th>Routes</th>
+              <th className={styles.num}>Count</th>
+              <th>First seen</th>
+              <th>Last seen</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {visible.map((g) => {
+              const occurrence = props.latest.get(g.fingerprint);
+              const title = occurrence ? `${occurrence.errorClass ?? 'Error'}: ${occurrence.message}` : g.fingerprint;
+              const busy = props.saving === g.fingerprint;
+              return (
+                <tr key={g.fingerprint} data-testid={`error-group-${g.fingerprint}`}>
+                  <td>
+                    <StatusBadge status={g.status} />
+                  </td>
+                  <td className={styles.message}>
+                    <a
+                      className={styles.link}
+                      href={`${errorDetailPath(g.fingerprint)}${keepState()}`}
+                      onClick={navigate}
+                    >
+                      {title}
+                    </a>
+                    <div className={styles.fingerprint}>{g.fingerprint}</div>
+                  </td>
+                  <td>{g.errorTypes.join(', ')}</td>
+                  <td>{g.routes.join(', ') || '—'}</td>
+                  <td className={styles.num}>{Math.round(g.count)}</td>
+                  <td>{dateTimeFormat(g.firstSeen)}</td>
+                  <td>{dateTimeFormat(g.lastSeen)}</td>
+                  <td>
+                    <GroupActions status={g.status} busy={busy} onAction={(a) => props.onAction(a, g.fingerprint)} />
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
+
+/** The buttons a group offers in its status. */
+export function actionsFor(status: ErrorGroupStatus): GroupAction[] {
+  switch (status) {
+    case 'open':
+      return ['resolve', 'mute'];
+    case 'regressed':
+      return ['resolve', 'reopen'];
+    case 'muted':
+      return ['resolve', 'unmute'];
+    case 'resolved':
+      return ['reopen'];
+  }
+}
+
+const ACTION_LABEL: Record<GroupAction, string> = {
+  resolve: 'Resolve',
+  mute: 'Mute',
+  unmute: 'Unmute',
+  reopen: 'Reopen',
+};
+
+export function GroupActions(props: { status: ErrorGroupStatus; busy?: boolean; onAction(action: GroupAction): void }) {
+  return (
+    <Stack direction="row" gap={1}>
+      {actionsFor(props.status).map((a) => (
+        <Button
+          key={a}
+          size="sm"
+          variant={a === 'resolve' ? 'primary' : 'secondary'}
+          disabled={props.busy}
+          onClick={() => props.onAction(a)}
+        >
+          {ACTION_LABEL[a]}
+        </Button>
+      ))}
+    </Stack>
+  );
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  wrapper: css({ padding: theme.spacing(1), width: '100%', overflow: 'auto' }),
+  title: css({ margin: 0 }),
+  empty: css({ color: theme.colors.text.secondary, padding: theme.spacing(2, 0) }),
+  table: css({
+    width: '100%',
+    borderCollapse: 'collapse',
+    'th, td': {
+      padding: theme.spacing(0.5, 1),
+      borderBottom: `1px solid ${theme.colors.border.weak}`,
+      textAlign: 'left',
+    },
+  }),
+  num: css({ textAlign: 'right' }),
+  message: css({ maxWidth: 480, wordBreak: 'break-word' }),
+  link: css({ color: theme.colors.text.link, '&:hover': { textDecoration: 'underline' } }),
+  fingerprint: css({
+    fontFamily: theme.typography.fontFamilyMonospace,
+    color: theme.colors.text.secondary,
+    fontSize: theme.typography.bodySmall.fontSize,
+  }),
+});

@@ -1,0 +1,179 @@
+/**
+ * docker-compose.yml: valid against the Compose specification, pinned images, healthchecks and
+ * `service_healthy` dependencies, named volumes, the plugin mounted and allowed unsigned by id
+ * only, mounts that exist, and every host:port the configs point at (Prometheus scrapes and probes,
+ * data source URLs, service URLs, the alert webhook) is a compose service listening on that port.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { APP_PLUGIN_ID } from '../src/names';
+import { BACKEND_URLS } from '../src/datasources';
+import { readYaml, ROOT } from './support/repo';
+import { composeValidator, describeErrors } from './support/schemas';
+import {
+  COMPOSE_FILE,
+  exposedPorts,
+  mountsOf,
+  parseAddress,
+  prometheusAddresses,
+  readCompose,
+  repoPathFor,
+  type Address,
+} from './support/stack';
+
+const compose = readCompose();
+const services = compose.services;
+const SERVICES = ['demo', 'payments', 'postgres', 'prometheus', 'blackbox', 'loki', 'grafana', 'traffic', 'alert-sink'];
+
+describe('docker-compose.yml', () => {
+  it('validates against the Compose specification', () => {
+    const validate = composeValidator();
+    expect(validate(compose) ? '' : describeErrors(validate)).toBe('');
+    // The check can fail: a port list that is not a list is rejected.
+    expect(validate({ services: { x: { image: 'a:1', ports: { web: 80 } } } })).toBe(false);
+  });
+
+  it('has the stack\u2019s services, each on a pinned image or an image built from the repository', () => {
+    expect(Object.keys(services).sort()).toEqual([...SERVICES].sort());
+    for (const [name, s] of Object.entries(services)) {
+      if (s.build) {
+        const dockerfile = name === 'grafana' ? 'grafana-plugin/Dockerfile' : 'demo/Dockerfile';
+        expect({ name, build: s.build }).toEqual({ name, build: { context: '.', dockerfile } });
+        continue;
+      }
+      expect({ name, pinned: /^[\w./-]+:v?\d+(\.\d+)+(-[\w.]+)?$/.test(s.image ?? '') }).toEqual({
+        name,
+        pinned: true,
+      });
+    }
+    const grafanaBase = /^FROM (\S+)$/m.exec(fs.readFileSync(path.join(ROOT, 'grafana-plugin/Dockerfile'), 'utf8').split('AS build')[1]!);
+    expect(grafanaBase?.[1]).toMatch(/^grafana\/grafana:12\.(4|[5-9])\.\d+$/);
+    expect(services.prometheus!.image).toMatch(/^prom\/prometheus:v3\./);
+    expect(services.loki!.image).toMatch(/^grafana\/loki:3\./);
+    expect(services.postgres!.image).toMatch(/^postgres:16\./);
+  });
+
+  it('runs the demo image with the demo workspace\u2019s scripts and the stack\u2019s URLs', () => {
+    expect(services.demo!.command).toEqual(['npm', 'run', 'start:api', '-w', 'demo']);
+    expect(services.payments!.command).toEqual(['npm', 'run', 'start:payments', '-w', 'demo']);
+    expect(services.traffic!.command).toEqual(['npm', 'run', 'start:traffic', '-w', 'demo']);
+    expect(services.demo!.environment).toMatchObject({ PORT: '3000', LOKI_URL: BACKEND_URLS.loki });
+    expect(services.payments!.environment).toMatchObject({ PORT: '4000', LOKI_URL: BACKEND_URLS.loki });
+    expect(services.traffic!.environment).toMatchObject({ TRAFFIC_TARGET: 'http://demo:3000' });
+    // The scripts compose runs exist in the demo workspace, and so does the Dockerfile it builds.
+    const scripts =
+      (
+        JSON.parse(fs.readFileSync(path.join(ROOT, 'demo/package.json'), 'utf8')) as {
+          scripts?: Record<string, string>;
+        }
+      ).scripts ?? {};
+    const missing = ['start:api', 'start:payments', 'start:traffic'].filter((s) => !(s in scripts));
+    expect(missing).toEqual([]);
+    expect(fs.existsSync(path.join(ROOT, services.demo!.build!.dockerfile!))).toBe(true);
+  });
+
+  it('every long-running service has a healthcheck and every dependency waits for service_healthy', () => {
+    for (const [name, s] of Object.entries(services)) {
+      if (name !== 'traffic')
+        expect({ name, healthcheck: Array.isArray(s.healthcheck?.test) }).toEqual({ name, healthcheck: true });
+      for (const [dep, cond] of Object.entries(s.depends_on ?? {})) {
+        expect({ name, dep, condition: cond.condition, depHasHealthcheck: !!services[dep]?.healthcheck }).toEqual({
+          name,
+          dep,
+          condition: 'service_healthy',
+          depHasHealthcheck: true,
+        });
+      }
+    }
+    expect(Object.keys(services.grafana!.depends_on ?? {})).toEqual(expect.arrayContaining(['prometheus', 'loki']));
+    expect(Object.keys(services.demo!.depends_on ?? {})).toEqual(
+      expect.arrayContaining(['postgres', 'payments', 'loki']),
+    );
+  });
+
+  it('keeps state in named volumes, all declared and all used', () => {
+    const named = mountsOf(compose)
+      .filter((m) => !m.bind)
+      .map((m) => m.source);
+    expect(named.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(named)).toEqual(new Set(Object.keys(compose.volumes ?? {})));
+  });
+
+  it('bind-mounts only files that exist', () => {
+    for (const m of mountsOf(compose).filter((x) => x.bind)) {
+      expect({ mount: `${m.service}: ${m.source}`, exists: fs.existsSync(path.join(ROOT, m.source)) }).toEqual({
+        mount: `${m.service}: ${m.source}`,
+        exists: true,
+      });
+    }
+  });
+
+  it('loads the Pulse app from the plugin build, unsigned allowed for its id only, anonymous viewers, documented admin', () => {
+    const env = services.grafana!.environment!;
+    // Built into Grafana's image from this checkout, so `docker compose up` needs no host build...
+    expect(services.grafana!.build).toMatchObject({ context: '.', dockerfile: 'grafana-plugin/Dockerfile' });
+    const dockerfile = fs.readFileSync(path.join(ROOT, 'grafana-plugin/Dockerfile'), 'utf8');
+    expect(dockerfile).toContain(`COPY --from=build /src/grafana-plugin/dist /var/lib/grafana/plugins/${APP_PLUGIN_ID}`);
+    // ...and the development override (a valid Compose file too) serves the host's build output instead.
+    const dev = readYaml<{ services: Record<string, { volumes: string[] }> }>('docker-compose.plugin-dev.yml');
+    expect(composeValidator()(dev)).toBe(true);
+    expect(dev.services.grafana!.volumes).toContain(`./grafana-plugin/dist:/var/lib/grafana/plugins/${APP_PLUGIN_ID}:ro`);
+    expect(env.GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS).toBe(APP_PLUGIN_ID);
+    expect(env).toMatchObject({
+      GF_AUTH_ANONYMOUS_ENABLED: 'true',
+      GF_AUTH_ANONYMOUS_ORG_ROLE: 'Viewer',
+      GF_SECURITY_ADMIN_USER: 'admin',
+    });
+    expect(fs.readFileSync(path.join(ROOT, COMPOSE_FILE), 'utf8')).toMatch(/admin \/ admin/);
+    for (const dir of ['datasources', 'plugins', 'dashboards', 'alerting']) {
+      expect({
+        dir,
+        mounted: repoPathFor(compose, 'grafana', `/etc/grafana/provisioning/${dir}`) !== undefined,
+      }).toEqual({ dir, mounted: true });
+    }
+  });
+});
+
+describe('every host:port the configs point at is a compose service listening there', () => {
+  const prometheusConfig = repoPathFor(compose, 'prometheus', '/etc/prometheus/prometheus.yml')!;
+  const env = (service: string, key: string): string => services[service]!.environment![key]!;
+  const datasources = readYaml<{ datasources: Array<{ name: string; url: string }> }>(
+    repoPathFor(compose, 'grafana', '/etc/grafana/provisioning/datasources/pulse-datasources.yaml')!,
+  ).datasources;
+  const contactPoints = readYaml<{
+    contactPoints: Array<{ receivers: Array<{ type: string; settings: { url?: string } }> }>;
+  }>(repoPathFor(compose, 'grafana', '/etc/grafana/provisioning/alerting/contact-points.yaml')!).contactPoints;
+
+  const addresses: Address[] = [
+    ...prometheusAddresses(prometheusConfig).map((a) => (a.host === 'localhost' ? { ...a, host: 'prometheus' } : a)),
+    ...datasources.map((d) => parseAddress(`data source ${d.name}`, d.url)),
+    ...contactPoints.flatMap((c) =>
+      c.receivers.filter((r) => r.settings.url).map((r) => parseAddress(`contact point ${r.type}`, r.settings.url!)),
+    ),
+    parseAddress('demo DATABASE_URL', env('demo', 'DATABASE_URL')),
+    parseAddress('demo PAYMENTS_URL', env('demo', 'PAYMENTS_URL')),
+    parseAddress('demo LOKI_URL', env('demo', 'LOKI_URL')),
+    parseAddress('payments LOKI_URL', env('payments', 'LOKI_URL')),
+    parseAddress('traffic TRAFFIC_TARGET', env('traffic', 'TRAFFIC_TARGET')),
+  ];
+
+  it('reads the addresses it should (scrapes, probes, data sources, webhook, service URLs)', () => {
+    expect(addresses.length).toBeGreaterThanOrEqual(14);
+    expect(addresses.filter((a) => a.from.includes('pulse-probes')).length).toBeGreaterThan(0);
+  });
+
+  it.each(addresses.map((a) => [`${a.from} → ${a.host}:${a.port}`, a] as const))('%s', (_label, a) => {
+    expect({ host: a.host, port: a.port, listening: exposedPorts(services[a.host]).includes(a.port) }).toEqual({
+      host: a.host,
+      port: a.port,
+      listening: true,
+    });
+  });
+
+  it('services listen on the port they expose (PORT matches expose)', () => {
+    for (const [name, s] of Object.entries(services)) {
+      const port = s.environment?.PORT;
+      if (port !== undefined) expect({ name, expose: s.expose }).toEqual({ name, expose: [port] });
+    }
+  });
+});

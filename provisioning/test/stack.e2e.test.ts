@@ -1,0 +1,189 @@
+/**
+ * The whole compose stack, end to end (testcontainers' DockerComposeEnvironment): metrics of the
+ * demo in Prometheus (and the uptime probes), its events in Loki, the Pulse app enabled and its
+ * pages served by Grafana, the provisioned data sources healthy, every generated alert rule
+ * loaded into Grafana Alerting and every dashboard in the `pulse` folder.
+ *
+ * Needs a Docker engine and the plugin build (`npm run build -w grafana-plugin`); without an
+ * engine it is skipped with the reason in its title. Takes minutes (image builds and pulls).
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { StartedDockerComposeEnvironment } from 'testcontainers';
+import { APP_PLUGIN_ID, appUrl, DASHBOARD_FOLDER, DASHBOARD_UIDS, DATASOURCE_UIDS } from '../src/names';
+import { logql, promql } from '../src/queries';
+import { readYaml, ROOT } from './support/repo';
+
+/** `docker info` answers only when an engine runs (the client alone fails fast); bounded so a hung socket cannot stall the suite. */
+function dockerEngine(): { available: boolean; reason: string } {
+  const probe = spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], { timeout: 15_000, encoding: 'utf8' });
+  if (probe.error) return { available: false, reason: `no docker client (${probe.error.message})` };
+  if (probe.status !== 0) return { available: false, reason: 'no Docker engine on this machine' };
+  return { available: true, reason: '' };
+}
+
+const engine = dockerEngine();
+const maybe = engine.available ? it : it.skip;
+const title = (what: string) => (engine.available ? what : `${what} (skipped: ${engine.reason})`);
+
+const GRAFANA_AUTH = `Basic ${Buffer.from(`admin:${process.env.GRAFANA_ADMIN_PASSWORD ?? 'admin'}`).toString('base64')}`;
+const STARTUP_MS = 20 * 60_000;
+const EVENTUALLY_MS = 3 * 60_000;
+
+async function getJson<T>(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: T }> {
+  const res = await fetch(url, { headers, signal: AbortSignal.timeout(15_000) });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    /* HTML or text: keep it as is */
+  }
+  return { status: res.status, body: body as T };
+}
+
+/** Retries `check` until it stops throwing or the deadline passes (the stack fills up over tens of seconds). */
+async function eventually<T>(check: () => Promise<T>, timeoutMs = EVENTUALLY_MS): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 3_000));
+    }
+  }
+}
+
+describe('docker compose stack', () => {
+  let env: StartedDockerComposeEnvironment | undefined;
+  const url: Record<'grafana' | 'prometheus' | 'loki', string> = { grafana: '', prometheus: '', loki: '' };
+
+  beforeAll(async () => {
+    if (!engine.available) return;
+    if (!fs.existsSync(path.join(ROOT, 'grafana-plugin/dist/plugin.json'))) {
+      throw new Error(
+        'grafana-plugin/dist is missing: run `npm run build -w grafana-plugin` first (compose mounts it)',
+      );
+    }
+    const { DockerComposeEnvironment, Wait } = await import('testcontainers');
+    env = await new DockerComposeEnvironment(ROOT, 'docker-compose.yml')
+      .withBuild()
+      .withWaitStrategy('grafana-1', Wait.forHealthCheck())
+      .withWaitStrategy('demo-1', Wait.forHealthCheck())
+      .withStartupTimeout(STARTUP_MS)
+      .up();
+    const at = (container: string, port: number) => {
+      const c = env!.getContainer(container);
+      return `http://${c.getHost()}:${c.getMappedPort(port)}`;
+    };
+    url.grafana = at('grafana-1', 3000);
+    url.prometheus = at('prometheus-1', 9090);
+    url.loki = at('loki-1', 3100);
+  }, STARTUP_MS + 60_000);
+
+  afterAll(async () => {
+    await env?.down({ removeVolumes: true, timeout: 30_000 });
+  }, 120_000);
+
+  const promQuery = async (expr: string) => {
+    const { body } = await getJson<{
+      data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> };
+    }>(`${url.prometheus}/api/v1/query?query=${encodeURIComponent(expr)}`);
+    return body.data.result;
+  };
+
+  maybe(
+    title('Prometheus has the demo\u2019s request metrics and the uptime probes'),
+    async () => {
+      await eventually(async () => {
+        const rate = await promQuery(promql.requestRate({ selector: { job: 'demo' }, window: '1m' }));
+        expect(Number(rate[0]?.value[1] ?? 0)).toBeGreaterThan(0);
+      });
+      await eventually(async () => {
+        const probes = await promQuery(promql.probeSuccess({ job: 'blackbox' }));
+        const targets = readYaml<Array<{ targets: string[] }>>(
+          'provisioning/prometheus/probes/pulse-probes.yml',
+        ).flatMap((g) => g.targets);
+        expect(probes.map((p) => p.metric.instance).sort()).toEqual([...targets].sort());
+      });
+    },
+    EVENTUALLY_MS * 2 + 30_000,
+  );
+
+  maybe(
+    title('Loki has the demo\u2019s events'),
+    async () => {
+      await eventually(async () => {
+        const end = Date.now() * 1e6;
+        const query = logql.logSelector({ service: 'demo' });
+        const { body } = await getJson<{ data: { result: unknown[] } }>(
+          `${url.loki}/loki/api/v1/query_range?query=${encodeURIComponent(query)}&start=${end - 3600e9}&end=${end}&limit=10`,
+        );
+        expect(body.data.result.length).toBeGreaterThan(0);
+      });
+    },
+    EVENTUALLY_MS + 30_000,
+  );
+
+  maybe(title('Grafana has the provisioned data sources, and they answer'), async () => {
+    for (const uid of [DATASOURCE_UIDS.prometheus, DATASOURCE_UIDS.loki]) {
+      const health = await getJson<{ status: string }>(`${url.grafana}/api/datasources/uid/${uid}/health`, {
+        authorization: GRAFANA_AUTH,
+      });
+      expect({ uid, status: health.body.status }).toEqual({ uid, status: 'OK' });
+    }
+  });
+
+  maybe(title('the Pulse app is enabled with its jsonData and its pages load'), async () => {
+    const settings = await getJson<{ enabled: boolean; jsonData: Record<string, string> }>(
+      `${url.grafana}/api/plugins/${APP_PLUGIN_ID}/settings`,
+      { authorization: GRAFANA_AUTH },
+    );
+    expect(settings.status).toBe(200);
+    expect(settings.body.enabled).toBe(true);
+    expect(settings.body.jsonData).toMatchObject({
+      prometheusUid: DATASOURCE_UIDS.prometheus,
+      lokiUid: DATASOURCE_UIDS.loki,
+    });
+    for (const page of ['overview', 'database', 'errors', 'health', 'dependencies', 'runtime'] as const) {
+      const res = await fetch(`${url.grafana}${appUrl(page)}`, {
+        headers: { authorization: GRAFANA_AUTH },
+        signal: AbortSignal.timeout(15_000),
+      });
+      expect({ page, status: res.status, html: (await res.text()).includes('<html') }).toEqual({
+        page,
+        status: 200,
+        html: true,
+      });
+    }
+  });
+
+  maybe(title('every generated alert rule is loaded into Grafana Alerting'), async () => {
+    const file = readYaml<{ groups: Array<{ rules: Array<{ uid: string }> }> }>(
+      'provisioning/alerting/pulse-rules.yaml',
+    );
+    const expected = file.groups.flatMap((g) => g.rules.map((r) => r.uid)).sort();
+    const { status, body } = await getJson<Array<{ uid: string }>>(`${url.grafana}/api/v1/provisioning/alert-rules`, {
+      authorization: GRAFANA_AUTH,
+    });
+    expect(status).toBe(200);
+    expect(body.map((r) => r.uid).sort()).toEqual(expected);
+  });
+
+  maybe(title('every dashboard is provisioned into the pulse folder'), async () => {
+    for (const uid of Object.values(DASHBOARD_UIDS)) {
+      const { status, body } = await getJson<{ meta: { folderUid: string; provisioned: boolean } }>(
+        `${url.grafana}/api/dashboards/uid/${uid}`,
+        { authorization: GRAFANA_AUTH },
+      );
+      expect({ uid, status, folderUid: body.meta?.folderUid, provisioned: body.meta?.provisioned }).toEqual({
+        uid,
+        status: 200,
+        folderUid: DASHBOARD_FOLDER.uid,
+        provisioned: true,
+      });
+    }
+  });
+});
