@@ -13,29 +13,18 @@ import {
   selector,
   seriesName,
   slowQueryRate,
-  type AggregateOptions,
 } from '@pulse-apm/exporter/queries/promql';
 import { LABELS, legend } from './labels';
-import { PERCENTILES, SELECTED_RANGE } from './overview';
+import { PERCENTILES } from './overview';
+import { overRange, overRateWindow, table } from './targets';
 import type { EmptyStateProbe, LokiTarget, PromTarget } from './types';
-import { logScope, RATE_WINDOW, serviceSelector } from './variables';
+import { logScope, serviceSelector } from './variables';
 
 /** Pool label of the connection gauges (checked against the catalog at compile time). */
 export const POOL_LABEL = 'db_client_connection_pool_name' satisfies LabelName<typeof dbClientConnectionMax>;
 
 /** An operation: database system, operation (SELECT, INSERT…) and main table. */
 const OPERATION = [LABELS.dbSystem, LABELS.dbOperation, LABELS.dbCollection];
-
-const now = (by: readonly string[]): AggregateOptions => ({ selector: serviceSelector, window: RATE_WINDOW, by });
-const overRange = (by: readonly string[]): AggregateOptions => ({
-  selector: serviceSelector,
-  window: SELECTED_RANGE,
-  by,
-});
-
-function table(refId: string, expr: string): PromTarget {
-  return { refId, expr, instant: true, format: 'table' };
-}
 
 /** Display names of the operations table's value columns, by refId. */
 export const OPERATIONS_TABLE_COLUMNS: Record<string, string> = {
@@ -50,13 +39,13 @@ export const databaseQueries = {
   /** Operations per second by operation and table. */
   operationRate: (): PromTarget => ({
     refId: 'ops',
-    expr: histogramRate(dbClientOperationDuration, now([LABELS.dbOperation, LABELS.dbCollection])),
+    expr: histogramRate(dbClientOperationDuration, overRateWindow([LABELS.dbOperation, LABELS.dbCollection])),
     legendFormat: legend(LABELS.dbOperation, LABELS.dbCollection),
   }),
   /** p95 operation latency over time by operation and table. */
   operationLatency: (): PromTarget => ({
     refId: 'p95',
-    expr: histogramQuantile(0.95, dbClientOperationDuration, now([LABELS.dbOperation, LABELS.dbCollection])),
+    expr: histogramQuantile(0.95, dbClientOperationDuration, overRateWindow([LABELS.dbOperation, LABELS.dbCollection])),
     legendFormat: legend(LABELS.dbOperation, LABELS.dbCollection),
   }),
   /** Every operation over the selected range: rate, errors and percentiles (one table, joined on the operation labels). */
@@ -75,7 +64,7 @@ export const databaseQueries = {
   /** Failed operations per second by `error_type`. */
   errorRateByType: (): PromTarget => ({
     refId: 'errors',
-    expr: histogramErrorRate(dbClientOperationDuration, now([LABELS.errorType])),
+    expr: histogramErrorRate(dbClientOperationDuration, overRateWindow([LABELS.errorType])),
     legendFormat: legend(LABELS.errorType),
   }),
   /** N+1 findings over the range, per route and table. */

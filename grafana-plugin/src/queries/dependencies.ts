@@ -11,12 +11,12 @@ import {
   requestRate,
   selector,
   seriesName,
-  type AggregateOptions,
 } from '@pulse-apm/exporter/queries/promql';
 import { LABELS, legend } from './labels';
-import { PERCENTILES, SELECTED_RANGE } from './overview';
+import { PERCENTILES } from './overview';
+import { overRange, overRateWindow, table } from './targets';
 import type { EmptyStateProbe, PromTarget } from './types';
-import { RATE_WINDOW, serviceSelector } from './variables';
+import { serviceSelector } from './variables';
 
 type DepLabel = LabelName<typeof pulseDependencyDuration>;
 type HttpClientLabel = LabelName<typeof httpClientRequestDuration>;
@@ -30,17 +30,6 @@ export const DEP_LABELS = {
 } as const;
 
 const BY_DEP = [DEP_LABELS.dependency, DEP_LABELS.type];
-const now = (by: readonly string[]): AggregateOptions => ({ selector: serviceSelector, window: RATE_WINDOW, by });
-const overRange = (by: readonly string[]): AggregateOptions => ({
-  selector: serviceSelector,
-  window: SELECTED_RANGE,
-  by,
-});
-
-function table(refId: string, expr: string): PromTarget {
-  return { refId, expr, instant: true, format: 'table' };
-}
-
 /** Display names of the dependencies table's value columns, by refId. */
 export const DEPENDENCIES_TABLE_COLUMNS: Record<string, string> = {
   rate: 'Calls/s',
@@ -57,23 +46,23 @@ export const GRAPH_REFS = { service: 'service', rate: 'rate', errors: 'errors', 
 export const dependenciesQueries = {
   rate: (): PromTarget => ({
     refId: 'rate',
-    expr: dependencyRate(now([DEP_LABELS.dependency])),
+    expr: dependencyRate(overRateWindow([DEP_LABELS.dependency])),
     legendFormat: legend(DEP_LABELS.dependency),
   }),
   errorRatio: (): PromTarget => ({
     refId: 'errors',
-    expr: dependencyErrorRatio(now([DEP_LABELS.dependency])),
+    expr: dependencyErrorRatio(overRateWindow([DEP_LABELS.dependency])),
     legendFormat: legend(DEP_LABELS.dependency),
   }),
   latencyP95: (): PromTarget => ({
     refId: 'p95',
-    expr: histogramQuantile(0.95, pulseDependencyDuration, now([DEP_LABELS.dependency])),
+    expr: histogramQuantile(0.95, pulseDependencyDuration, overRateWindow([DEP_LABELS.dependency])),
     legendFormat: `p95 ${legend(DEP_LABELS.dependency)}`,
   }),
   /** Failed calls per second by dependency and failure class (timeout, connection_refused, 503…). */
   errorsByType: (): PromTarget => ({
     refId: 'etype',
-    expr: histogramErrorRate(pulseDependencyDuration, now([DEP_LABELS.dependency, DEP_LABELS.errorType])),
+    expr: histogramErrorRate(pulseDependencyDuration, overRateWindow([DEP_LABELS.dependency, DEP_LABELS.errorType])),
     legendFormat: legend(DEP_LABELS.dependency, DEP_LABELS.errorType),
   }),
   /** Every dependency over the selected range: rate, error ratio, availability, percentiles. */
@@ -86,7 +75,7 @@ export const dependenciesQueries = {
   /** Outgoing HTTP calls per server and status code (5xx and errors show where a dependency fails). */
   httpByServer: (): PromTarget => ({
     refId: 'http',
-    expr: histogramRate(httpClientRequestDuration, now([DEP_LABELS.server, DEP_LABELS.status])),
+    expr: histogramRate(httpClientRequestDuration, overRateWindow([DEP_LABELS.server, DEP_LABELS.status])),
     legendFormat: legend(DEP_LABELS.server, DEP_LABELS.status),
   }),
   /** The node graph's inputs: the service's own request rate, and per dependency rate, error ratio, p95. */

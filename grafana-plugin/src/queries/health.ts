@@ -20,7 +20,7 @@ import {
   TARGET_LABELS,
 } from '@pulse-apm/exporter/queries/promql';
 import { LABELS, legend } from './labels';
-import { SELECTED_RANGE } from './overview';
+import { SELECTED_RANGE, table } from './targets';
 import type { EmptyStateProbe, LokiTarget, PromTarget } from './types';
 import { logScope, serviceSelector } from './variables';
 
@@ -30,10 +30,6 @@ export const CRITICAL_LABEL = 'critical' satisfies LabelName<typeof pulseHealthC
 export const PROBE_TARGET_LABEL = TARGET_LABELS.instance;
 
 const BY_CHECK = [LABELS.instance, CHECK_LABEL];
-
-function table(refId: string, expr: string): PromTarget {
-  return { refId, expr, instant: true, format: 'table' };
-}
 
 /** Display names of the checks table's value columns, by refId. */
 export const CHECKS_TABLE_COLUMNS: Record<string, string> = {

@@ -21,14 +21,14 @@ import {
   type AggregateOptions,
 } from '@pulse-apm/exporter/queries/promql';
 import { LABELS, legend } from './labels';
+import { overRange, SELECTED_RANGE } from './targets';
 import type { EmptyStateProbe, LokiTarget, PromTarget } from './types';
 import { logScope, RATE_WINDOW, serviceSelector } from './variables';
 
 /** Grafana's selected time range, as a PromQL range: tables rank over what the user is looking at. */
-export const SELECTED_RANGE = '$__range';
+export { SELECTED_RANGE };
 
 const now: AggregateOptions = { selector: serviceSelector, window: RATE_WINDOW };
-const overRange = (by: string[]): AggregateOptions => ({ selector: serviceSelector, window: SELECTED_RANGE, by });
 
 export const overviewQueries = {
   /** Composite health (1 healthy, 0.5 degraded, 0 unhealthy): the worst instance. */

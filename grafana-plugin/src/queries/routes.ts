@@ -9,7 +9,8 @@ import {
   type AggregateOptions,
 } from '@pulse-apm/exporter/queries/promql';
 import { LABELS } from './labels';
-import { PERCENTILES, SELECTED_RANGE } from './overview';
+import { PERCENTILES } from './overview';
+import { SELECTED_RANGE, table } from './targets';
 import type { PromTarget } from './types';
 import { serviceSelector } from './variables';
 
@@ -42,10 +43,6 @@ export const routesTableQueries = (): PromTarget[] => [
     vsPreviousWindow((o) => latencyQuantile(0.95, o), byRoute)
   ),
 ];
-
-function table(refId: string, expr: string): PromTarget {
-  return { refId, expr, instant: true, format: 'table' };
-}
 
 /** Display names of the table's value columns, by refId. */
 export const ROUTES_TABLE_COLUMNS: Record<string, string> = {
