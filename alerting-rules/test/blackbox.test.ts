@@ -4,20 +4,15 @@
  * two days); Prometheus scrapes it with the generated rules loaded, and the probe rules see it:
  * PulseProbeFailed and PulseCertificateExpiryImminent go pending for the right targets only.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import http from 'node:http';
-import https from 'node:https';
-import os from 'node:os';
 import path from 'node:path';
-import { parse, stringify } from 'yaml';
+import { startBlackbox, SELF_SIGNED_MODULE, type Blackbox } from '../../exporter/test/support/blackbox';
 import { getFreePort } from '../../exporter/test/support/free-port';
 import { startPrometheus, type PrometheusHandle, type PromVector } from '../../exporter/test/support/prometheus';
 import { OUTPUT_PATHS } from '../src/outputs';
 import { promql } from '../src/queries';
 
 const ROOT = path.resolve(__dirname, '../..');
-const BLACKBOX = '/usr/bin/prometheus-blackbox-exporter';
 
 async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -33,42 +28,24 @@ const byInstance = (v: PromVector): Record<string, number> =>
   Object.fromEntries(v.map((s) => [s.metric.instance as string, s.value]));
 
 describe('blackbox probes with the generated rules', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-blackbox-'));
   let web: http.Server;
-  let tls: https.Server;
-  let blackbox: ChildProcess;
+  let blackbox: Blackbox;
   let prom: PrometheusHandle;
   let urls: { ok: string; fail: string; tls: string };
 
   beforeAll(async () => {
     web = http.createServer((req, res) => res.writeHead(req.url === '/health/ready' ? 200 : 500).end('x'));
-    const key = path.join(dir, 'key.pem');
-    const cert = path.join(dir, 'cert.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
-    tls = https.createServer({ key: fs.readFileSync(key), cert: fs.readFileSync(cert) }, (_req, res) => res.writeHead(200).end('ok'));
-    const [webPort, tlsPort, bbPort] = [await getFreePort(), await getFreePort(), await getFreePort()];
-    await Promise.all([new Promise<void>((r) => web.listen(webPort, '127.0.0.1', r)), new Promise<void>((r) => tls.listen(tlsPort, '127.0.0.1', r))]);
+    const webPort = await getFreePort();
+    await new Promise<void>((r) => web.listen(webPort, '127.0.0.1', r));
+    blackbox = await startBlackbox();
     urls = {
       ok: `http://127.0.0.1:${webPort}/health/ready`,
       fail: `http://127.0.0.1:${webPort}/broken`,
-      tls: `https://127.0.0.1:${tlsPort}/health`,
+      tls: blackbox.tlsUrl,
     };
-
-    // The shipped modules, plus one that accepts the test's self-signed certificate.
-    const config = parse(fs.readFileSync(path.join(ROOT, 'provisioning/blackbox/blackbox.yml'), 'utf8'));
-    config.modules.http_2xx_self_signed = { ...config.modules.http_2xx, http: { ...config.modules.http_2xx.http, tls_config: { insecure_skip_verify: true } } };
-    fs.writeFileSync(path.join(dir, 'blackbox.yml'), stringify(config));
-    blackbox = spawn(BLACKBOX, [`--config.file=${path.join(dir, 'blackbox.yml')}`, `--web.listen-address=127.0.0.1:${bbPort}`], { stdio: 'ignore' });
-    await until('blackbox exporter', () => fetch(`http://127.0.0.1:${bbPort}/metrics`).then((r) => (r.ok ? true : undefined)));
-
-    const probe = (url: string, module: string) => ({
-      job: 'blackbox',
-      address: `127.0.0.1:${bbPort}`,
-      metricsPath: '/probe',
-      labels: { instance: url, __param_target: url, __param_module: module },
-    });
+    const { probe } = blackbox;
     prom = await startPrometheus({
-      targets: [probe(urls.ok, 'http_2xx'), probe(urls.fail, 'http_2xx'), probe(urls.tls, 'http_2xx_self_signed')],
+      targets: [probe(urls.ok), probe(urls.fail), probe(urls.tls, SELF_SIGNED_MODULE)],
       ruleFiles: [path.join(ROOT, OUTPUT_PATHS.prometheusRecording), path.join(ROOT, OUTPUT_PATHS.prometheusAlerts)],
     });
     await prom.waitForScrapes('blackbox', 2);
@@ -76,10 +53,8 @@ describe('blackbox probes with the generated rules', () => {
 
   afterAll(async () => {
     await prom?.stop();
-    if (blackbox?.pid) blackbox.kill('SIGTERM');
+    await blackbox?.stop();
     web?.close();
-    tls?.close();
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('reports success, failure, duration and certificate expiry per URL', async () => {

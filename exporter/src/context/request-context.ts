@@ -15,6 +15,8 @@ export interface RequestContext {
   readonly startTime: number;
   /** Per-signal state, e.g. the db signal's query counts for N+1 detection. */
   readonly signals: Record<string, unknown>;
+  /** A signal's state if it set one; unlike `signals[name]`, never allocates the slots. */
+  peekSignal(name: string): unknown;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();
@@ -38,6 +40,10 @@ class PulseRequestContext implements RequestContext, RouteCarrier {
   /** Created on first use: most requests never touch it. */
   get signals(): Record<string, unknown> {
     return (this.signalSlots ??= {});
+  }
+
+  peekSignal(name: string): unknown {
+    return this.signalSlots === undefined ? undefined : this.signalSlots[name];
   }
 }
 

@@ -113,7 +113,7 @@ export class RequestQueryTracker {
   }
 
   requestEnded(ctx: RequestContext, end: RequestEnd): void {
-    const state = ctx.signals.db as RequestQueries | undefined;
+    const state = ctx.peekSignal('db') as RequestQueries | undefined;
     if (state === undefined || state.owner !== this || state.ended) return;
     state.ended = true;
     const route = end.route;

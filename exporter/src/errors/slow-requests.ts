@@ -18,7 +18,7 @@ export interface SlowQuery {
 }
 
 function slowestQueries(ctx: RequestContext, limit: number): SlowQuery[] | undefined {
-  const state = ctx.signals.db as RequestQueries | undefined;
+  const state = ctx.peekSignal('db') as RequestQueries | undefined;
   if (limit === 0 || state === undefined || !(state.patterns instanceof Map) || state.patterns.size === 0)
     return undefined;
   return [...state.patterns.values()]

@@ -65,11 +65,19 @@ function wrapMountedLayer(layer: Layer, mount: string): void {
   const handle = layer.handle;
   if (handle.length > 3) return; // error handlers are told apart by arity: leave them alone
   if (isRouterOrApp(handle)) {
+    // The last outer template and its join, reused: the same string object every request, so
+    // no concatenation per request and later Map lookups by route hit a cached hash.
+    let lastOuter: string | undefined;
+    let lastJoined = joinTemplates(undefined, mount);
     layer.handle = function pulseMountedRouter(req, res, next) {
       const carrier = carrierOf(req);
       if (carrier === undefined) return handle(req, res, next); // a request Pulse does not measure
       const outer = carrier.mountTemplate;
-      carrier.mountTemplate = joinTemplates(outer, mount);
+      if (outer !== lastOuter) {
+        lastOuter = outer;
+        lastJoined = joinTemplates(outer, mount);
+      }
+      carrier.mountTemplate = lastJoined;
       return handle(req, res, (err?: unknown) => {
         carrier.mountTemplate = outer; // leaving the router: its mount no longer applies
         next(err);
@@ -86,9 +94,17 @@ function wrapMountedLayer(layer: Layer, mount: string): void {
 
 function wrapRouteLayer(layer: Layer, path: string): void {
   const dispatch = layer.handle;
+  let lastMount: string | undefined;
+  let lastRoute = joinTemplates(undefined, path);
   layer.handle = function pulseRoute(req, res, next) {
     const carrier = carrierOf(req);
-    if (carrier !== undefined) carrier.route = joinTemplates(carrier.mountTemplate, path);
+    if (carrier !== undefined) {
+      if (carrier.mountTemplate !== lastMount) {
+        lastMount = carrier.mountTemplate;
+        lastRoute = joinTemplates(lastMount, path);
+      }
+      carrier.route = lastRoute;
+    }
     return dispatch(req, res, next);
   };
 }

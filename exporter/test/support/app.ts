@@ -30,14 +30,14 @@ export function listen(app: (req: never, res: never) => void): Promise<RunningAp
   });
 }
 
-interface Sample {
+export interface Sample {
   name: string;
   labels: Record<string, string>;
   value: number;
 }
 
 /** Every sample line of an exposition text (Prometheus text or OpenMetrics). */
-function samples(exposition: string): Sample[] {
+export function parseSamples(exposition: string): Sample[] {
   const out: Sample[] = [];
   for (const line of exposition.split('\n')) {
     if (line === '' || line.startsWith('#')) continue;
@@ -51,8 +51,13 @@ function samples(exposition: string): Sample[] {
   return out;
 }
 
+/** Samples of `name` whose labels include `labels`. */
+export function findSamples(samples: Sample[], name: string, labels: Record<string, string> = {}): Sample[] {
+  return samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+}
+
 const matching = (exposition: string, name: string, labels: Record<string, string>): Sample[] =>
-  samples(exposition).filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+  findSamples(parseSamples(exposition), name, labels);
 
 /** The value of the first sample of `name` whose labels include `labels`, or undefined. */
 export function sampleValue(exposition: string, name: string, labels: Record<string, string> = {}): number | undefined {
