@@ -21,6 +21,9 @@ function dashboardSchemas(): Ajv {
 
 /** A validator for `file#/definitions/Name`, or for a file's root schema; undefined when the schema set has no such kind. */
 export function dashboardValidator(ref: string): ValidateFunction | undefined {
+  // The schemas live beside the project (../shared, as on every machine and in CI); without them
+  // every check would pass vacuously, so their absence is an error, not a skip.
+  if (!fs.existsSync(DASHBOARD_DIR)) throw new Error(`Grafana dashboard schemas not found at ${DASHBOARD_DIR}`);
   const [file] = ref.split('#');
   if (!fs.existsSync(path.join(DASHBOARD_DIR, file!))) return undefined;
   return dashboardSchemas().getSchema(ref);
