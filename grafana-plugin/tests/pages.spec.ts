@@ -70,6 +70,8 @@ for (const spec of E2E_PAGES.filter((p) => p.name !== 'errors/:fingerprint/*')) 
       await expect(page.getByTestId(c.testId)).toContainText(c.text, { timeout: 30_000 });
     }
     await expectNoPanelErrors(page, selectors);
+    // The README's screenshots: each page as the stack shows it (uploaded by the e2e workflow).
+    await page.screenshot({ path: `screenshots/${spec.name.replace(/[^a-z]+/gi, '-')}.png`, fullPage: true });
   });
 }
 
