@@ -5,7 +5,7 @@
 // thread, triggered by work done, not by wall time) repeat to within a fraction of a percent, so
 // they tell where the cost is even while other work runs.
 //
-//   node bench/http-overhead/instructions.mjs [--variants bare,prom-client,pulse] [--requests N]
+//   node bench/http-overhead/instructions.mjs [--variants bare,bare-als,prom-client,pulse] [--requests N]
 //
 // Each variant runs twice, with N and 2N sequential keep-alive requests from a client in the same
 // process (identical in every variant); (Ir(2N) - Ir(N)) / N is the marginal instructions per
@@ -25,7 +25,7 @@ const opt = (name, fallback) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : fallback;
 };
-const variants = opt('variants', 'bare,prom-client,pulse').split(',');
+const variants = opt('variants', 'bare,bare-als,prom-client,pulse').split(',');
 const requests = Number(opt('requests', '3000'));
 
 function instructions(variant, n) {
