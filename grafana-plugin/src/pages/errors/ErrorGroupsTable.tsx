@@ -24,6 +24,7 @@ import {
 } from './errorGroups';
 import { describeSaveError, errorGroupsStore, type ErrorGroupsStore } from './errorGroupsApi';
 import { mute, reopen, resolve, unmute, type ErrorGroupsState, type ErrorGroupStatus } from './errorGroupState';
+import { tableStyles } from '../../scenes/tableStyles';
 
 export type GroupAction = 'mute' | 'unmute' | 'resolve' | 'reopen';
 
@@ -314,18 +315,9 @@ export function GroupActions(props: { status: ErrorGroupStatus; busy?: boolean; 
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  wrapper: css({ padding: theme.spacing(1), width: '100%', overflow: 'auto' }),
+  ...tableStyles(theme),
   title: css({ margin: 0 }),
   empty: css({ color: theme.colors.text.secondary, padding: theme.spacing(2, 0) }),
-  table: css({
-    width: '100%',
-    borderCollapse: 'collapse',
-    'th, td': {
-      padding: theme.spacing(0.5, 1),
-      borderBottom: `1px solid ${theme.colors.border.weak}`,
-      textAlign: 'left',
-    },
-  }),
   num: css({ textAlign: 'right' }),
   message: css({ maxWidth: 480, wordBreak: 'break-word' }),
   link: css({ color: theme.colors.text.link, '&:hover': { textDecoration: 'underline' } }),

@@ -13,6 +13,7 @@ import { healthQueries, TARGET_REFS } from '../../queries/health';
 import { rowsOf } from '../../scenes/instantRows';
 import { lokiRunner, promRunner } from '../../scenes/runners';
 import { classifyTargets, targetsSummary, type TargetStatus, type TargetVerdict } from './targetStatus';
+import { tableStyles } from '../../scenes/tableStyles';
 
 interface TargetStatusPanelState extends SceneObjectState {
   title: string;
@@ -99,15 +100,6 @@ export function TargetStatusView({ statuses, loading }: { statuses: TargetStatus
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  wrapper: css({ padding: theme.spacing(1), width: '100%', overflow: 'auto' }),
+  ...tableStyles(theme),
   muted: css({ color: theme.colors.text.secondary, padding: theme.spacing(1) }),
-  table: css({
-    width: '100%',
-    borderCollapse: 'collapse',
-    'th, td': {
-      padding: theme.spacing(0.5, 1),
-      borderBottom: `1px solid ${theme.colors.border.weak}`,
-      textAlign: 'left',
-    },
-  }),
 });
