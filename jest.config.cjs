@@ -1,5 +1,11 @@
 // One jest run across the workspaces; each package keeps its own config.
 module.exports = {
-  projects: ['<rootDir>/exporter', '<rootDir>/alerting-rules', '<rootDir>/provisioning', '<rootDir>/grafana-plugin', '<rootDir>/demo'],
+  projects: [
+    '<rootDir>/exporter',
+    '<rootDir>/alerting-rules',
+    '<rootDir>/provisioning',
+    '<rootDir>/grafana-plugin',
+    '<rootDir>/demo',
+  ],
   testTimeout: 60000,
 };

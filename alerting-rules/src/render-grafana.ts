@@ -51,7 +51,11 @@ function queries(rule: AlertRule, config: AlertConfig): { condition: string; dat
     case 'promql':
       return {
         condition: 'C',
-        data: [promQuery('A', prometheus, rule.expr), reduceLast('B', 'A'), expression('C', { type: 'math', expression: ANY_VALUE })],
+        data: [
+          promQuery('A', prometheus, rule.expr),
+          reduceLast('B', 'A'),
+          expression('C', { type: 'math', expression: ANY_VALUE }),
+        ],
       };
     case 'logql':
       return {
@@ -102,7 +106,10 @@ export function ruleTitle(rule: AlertRule): string {
 
 /** Stable uid (Grafana: at most 40 characters of [a-zA-Z0-9_-]). */
 export function ruleUid(rule: AlertRule): string {
-  const slug = `pulse-${ruleTitle(rule)}`.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/-+$/, '');
+  const slug = `pulse-${ruleTitle(rule)}`
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/-+$/, '');
   if (slug.length <= 40) return slug;
   let hash = 5381;
   for (const ch of slug) hash = ((hash * 33) ^ ch.charCodeAt(0)) >>> 0;

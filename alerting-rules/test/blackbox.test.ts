@@ -58,7 +58,11 @@ describe('blackbox probes with the generated rules', () => {
   });
 
   it('reports success, failure, duration and certificate expiry per URL', async () => {
-    expect(byInstance(await prom.query(promql.probeSuccess()))).toEqual({ [urls.ok]: 1, [urls.fail]: 0, [urls.tls]: 1 });
+    expect(byInstance(await prom.query(promql.probeSuccess()))).toEqual({
+      [urls.ok]: 1,
+      [urls.fail]: 0,
+      [urls.tls]: 1,
+    });
     const durations = byInstance(await prom.query(promql.probeDuration()));
     expect(Object.keys(durations).sort()).toEqual(Object.values(urls).sort());
     for (const d of Object.values(durations)) expect(d).toBeGreaterThan(0);

@@ -103,7 +103,9 @@ describe('alerts fire and resolve end to end (Prometheus → Alertmanager → we
       let body = '';
       req.on('data', (c) => (body += c));
       req.on('end', () => {
-        const msg = JSON.parse(body) as { alerts: Array<{ status: Notification['status']; labels: Record<string, string> }> };
+        const msg = JSON.parse(body) as {
+          alerts: Array<{ status: Notification['status']; labels: Record<string, string> }>;
+        };
         for (const a of msg.alerts) received.push({ alertname: a.labels.alertname as string, status: a.status });
         res.writeHead(200).end();
       });
@@ -115,7 +117,13 @@ describe('alerts fire and resolve end to end (Prometheus → Alertmanager → we
     fs.writeFileSync(
       path.join(dir, 'alertmanager.yml'),
       stringify({
-        route: { receiver: 'sink', group_by: ['alertname'], group_wait: '1s', group_interval: '1s', repeat_interval: '1h' },
+        route: {
+          receiver: 'sink',
+          group_by: ['alertname'],
+          group_wait: '1s',
+          group_interval: '1s',
+          repeat_interval: '1h',
+        },
         receivers: [{ name: 'sink', webhook_configs: [{ url: `http://127.0.0.1:${sinkPort}/`, send_resolved: true }] }],
       }),
     );
@@ -129,7 +137,11 @@ describe('alerts fire and resolve end to end (Prometheus → Alertmanager → we
       ],
       { stdio: 'ignore' },
     );
-    await until('alertmanager ready', () => fetch(`http://127.0.0.1:${amPort}/-/ready`).then((r) => (r.ok ? true : undefined)), 20_000);
+    await until(
+      'alertmanager ready',
+      () => fetch(`http://127.0.0.1:${amPort}/-/ready`).then((r) => (r.ok ? true : undefined)),
+      20_000,
+    );
 
     // The generated rules for the test config, with every `for:` at 1s.
     const rules = prometheusAlertFile(buildRules(testConfig), testConfig.runbookBaseUrl);

@@ -2,7 +2,19 @@
 // numbers are skipped, identifiers are classified by what follows or encloses them. Enough for
 // the expressions the query module builds; promtool is the authority on syntax.
 
-const KEYWORDS = new Set(['by', 'without', 'on', 'ignoring', 'and', 'or', 'unless', 'bool', 'offset', 'group_left', 'group_right']);
+const KEYWORDS = new Set([
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'and',
+  'or',
+  'unless',
+  'bool',
+  'offset',
+  'group_left',
+  'group_right',
+]);
 const GROUPING = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right']);
 
 export interface PromqlNames {

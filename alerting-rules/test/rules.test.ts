@@ -58,24 +58,29 @@ describe('promtool unit tests', () => {
     exp_alerts?: Array<{ exp_labels?: Record<string, string> }>;
   }
   const expectations: Expectation[] = testFiles.flatMap((f) => {
-    const doc = parse(fs.readFileSync(path.join(TESTS, f), 'utf8')) as { tests: Array<{ alert_rule_test?: Expectation[] }> };
+    const doc = parse(fs.readFileSync(path.join(TESTS, f), 'utf8')) as {
+      tests: Array<{ alert_rule_test?: Expectation[] }>;
+    };
     return doc.tests.flatMap((t) => t.alert_rule_test ?? []);
   });
   const variantKeys = new Set(promRules.flatMap((r) => Object.keys(r.labels ?? {})));
 
-  it.each(promRules.map((r) => [r.variant ? `${r.name} (${r.variant})` : r.name, r] as const))('%s is tested firing', (_t, rule) => {
-    const own = rule.labels ?? {};
-    const fired = expectations.some(
-      (e) =>
-        e.alertname === rule.name &&
-        (e.exp_alerts ?? []).some((a) => {
-          const labels = a.exp_labels ?? {};
-          if (labels.severity !== rule.severity) return false;
-          return [...variantKeys].every((k) => labels[k] === own[k]);
-        }),
-    );
-    expect(fired).toBe(true);
-  });
+  it.each(promRules.map((r) => [r.variant ? `${r.name} (${r.variant})` : r.name, r] as const))(
+    '%s is tested firing',
+    (_t, rule) => {
+      const own = rule.labels ?? {};
+      const fired = expectations.some(
+        (e) =>
+          e.alertname === rule.name &&
+          (e.exp_alerts ?? []).some((a) => {
+            const labels = a.exp_labels ?? {};
+            if (labels.severity !== rule.severity) return false;
+            return [...variantKeys].every((k) => labels[k] === own[k]);
+          }),
+      );
+      expect(fired).toBe(true);
+    },
+  );
 
   it.each([...new Set(promRules.map((r) => r.name))])('%s is tested silent', (name) => {
     expect(expectations.some((e) => e.alertname === name && (e.exp_alerts ?? []).length === 0)).toBe(true);
@@ -92,7 +97,9 @@ describe('LogQL rules', () => {
 
   it('include the log-based rule types (new fingerprint, burst, pattern) and the server-lost half', () => {
     const names = queries.map(([n]) => n);
-    expect(names).toEqual(expect.arrayContaining(['PulseNewErrorFingerprint', 'PulseErrorBurst', 'PulseLogPatternConnectionRefused']));
+    expect(names).toEqual(
+      expect.arrayContaining(['PulseNewErrorFingerprint', 'PulseErrorBurst', 'PulseLogPatternConnectionRefused']),
+    );
     expect(names.filter((n) => n.startsWith('PulseServerLost'))).toHaveLength(alertConfig.services.length);
   });
 
@@ -105,7 +112,12 @@ describe('LogQL rules', () => {
         if (ref.name === 'Matcher') names.push(query.slice(ref.node.firstChild!.from, ref.node.firstChild!.to));
         if (ref.name === 'Grouping') {
           const labels = query.slice(ref.from, ref.to).replace(/^\w+\s*\(|\)$/g, '');
-          names.push(...labels.split(',').map((l) => l.trim()).filter(Boolean));
+          names.push(
+            ...labels
+              .split(',')
+              .map((l) => l.trim())
+              .filter(Boolean),
+          );
         }
       },
     });
@@ -117,7 +129,9 @@ describe('LogQL rules', () => {
 
 describe('PromQL rules name only what exists', () => {
   const metricNames = new Set<string>([
-    ...catalog.allMetrics.flatMap((m) => (m.type === 'histogram' ? ['_bucket', '_count', '_sum'].map((s) => m.name + s) : [m.name])),
+    ...catalog.allMetrics.flatMap((m) =>
+      m.type === 'histogram' ? ['_bucket', '_count', '_sum'].map((s) => m.name + s) : [m.name],
+    ),
     ...catalog.DEFAULT_METRIC_NAMES,
     ...Object.values(promql.PROMETHEUS_METRICS),
     ...Object.values(promql.BLACKBOX_METRICS),
@@ -131,7 +145,9 @@ describe('PromQL rules name only what exists', () => {
   const exprs: Array<[string, string]> = [
     ...promRules.map((r): [string, string] => [r.variant ? `${r.name} (${r.variant})` : r.name, promExpr(r) as string]),
     ...rules.recording.map((r): [string, string] => [r.record, r.expr]),
-    ...rules.alerts.flatMap((r): Array<[string, string]> => (r.kind === 'server-lost' ? [[`${r.name} Grafana query`, r.downQuery]] : [])),
+    ...rules.alerts.flatMap((r): Array<[string, string]> =>
+      r.kind === 'server-lost' ? [[`${r.name} Grafana query`, r.downQuery]] : [],
+    ),
   ];
 
   it.each(exprs)('%s', (_n, expr) => {
@@ -198,7 +214,10 @@ describe('Grafana provisioning file', () => {
 describe('per-route config', () => {
   const config: AlertConfig = {
     ...alertConfig,
-    routes: [{ route: '/a', latencyP95Seconds: 0.3 }, { route: '/b', objective: 0.99 }],
+    routes: [
+      { route: '/a', latencyP95Seconds: 0.3 },
+      { route: '/b', objective: 0.99 },
+    ],
   };
   const named = (name: string): AlertRule[] => buildRules(config).alerts.filter((r) => r.name === name);
 

@@ -30,7 +30,10 @@ async function buildApp() {
       const start = performance.now();
       res.on('finish', () => {
         const route = req.route ? req.baseUrl + req.route.path : '(unmatched)';
-        histogram.observe({ method: req.method, route, status: String(res.statusCode) }, (performance.now() - start) / 1000);
+        histogram.observe(
+          { method: req.method, route, status: String(res.statusCode) },
+          (performance.now() - start) / 1000,
+        );
       });
       next();
     });

@@ -46,7 +46,9 @@ describe('docker-compose.yml', () => {
         pinned: true,
       });
     }
-    const grafanaBase = /^FROM (\S+)$/m.exec(fs.readFileSync(path.join(ROOT, 'grafana-plugin/Dockerfile'), 'utf8').split('AS build')[1]!);
+    const grafanaBase = /^FROM (\S+)$/m.exec(
+      fs.readFileSync(path.join(ROOT, 'grafana-plugin/Dockerfile'), 'utf8').split('AS build')[1]!,
+    );
     expect(grafanaBase?.[1]).toMatch(/^grafana\/grafana:12\.(4|[5-9])\.\d+$/);
     expect(services.prometheus!.image).toMatch(/^prom\/prometheus:v3\./);
     expect(services.loki!.image).toMatch(/^grafana\/loki:3\./);
@@ -113,11 +115,15 @@ describe('docker-compose.yml', () => {
     // Built into Grafana's image from this checkout, so `docker compose up` needs no host build...
     expect(services.grafana!.build).toMatchObject({ context: '.', dockerfile: 'grafana-plugin/Dockerfile' });
     const dockerfile = fs.readFileSync(path.join(ROOT, 'grafana-plugin/Dockerfile'), 'utf8');
-    expect(dockerfile).toContain(`COPY --from=build /src/grafana-plugin/dist /var/lib/grafana/plugins/${APP_PLUGIN_ID}`);
+    expect(dockerfile).toContain(
+      `COPY --from=build /src/grafana-plugin/dist /var/lib/grafana/plugins/${APP_PLUGIN_ID}`,
+    );
     // ...and the development override (a valid Compose file too) serves the host's build output instead.
     const dev = readYaml<{ services: Record<string, { volumes: string[] }> }>('docker-compose.plugin-dev.yml');
     expect(composeValidator()(dev)).toBe(true);
-    expect(dev.services.grafana!.volumes).toContain(`./grafana-plugin/dist:/var/lib/grafana/plugins/${APP_PLUGIN_ID}:ro`);
+    expect(dev.services.grafana!.volumes).toContain(
+      `./grafana-plugin/dist:/var/lib/grafana/plugins/${APP_PLUGIN_ID}:ro`,
+    );
     expect(env.GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS).toBe(APP_PLUGIN_ID);
     expect(env).toMatchObject({
       GF_AUTH_ANONYMOUS_ENABLED: 'true',

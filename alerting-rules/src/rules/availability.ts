@@ -32,7 +32,8 @@ function serverLost(service: string): AlertRule {
         'Prometheus cannot scrape an instance of a service (`up == 0`) and the service wrote no graceful `lifecycle` stop event (SIGTERM, SIGINT, shutdown) to Loki: it crashed, hangs or its host is gone. A rollout stops instances gracefully, so it does not page. The Prometheus mirror sees `up` only and fires on rollouts too.',
       threshold: `\`up == 0\` for 1m, no graceful stop in ${ROLLOUT_WINDOW}.`,
       tune: '`services` (one rule per service: Prometheus `job` = Loki `service_name`).',
-      action: 'Check the process (crash loop, OOM kill: see the last `lifecycle` and `error` events in Loki), then the host and the network path from Prometheus.',
+      action:
+        'Check the process (crash loop, OOM kill: see the last `lifecycle` and `error` events in Loki), then the host and the network path from Prometheus.',
     },
   };
 }
@@ -67,12 +68,14 @@ function healthRules(): AlertRule[] {
       for: '1m',
       expr: `${promql.healthCheckStatus({ critical: true })} == ${promql.HEALTH_UNHEALTHY}`,
       summary: 'critical health check {{ $labels.check }} fails on {{ $labels.job }}',
-      description: 'Health check {{ $labels.check }} of {{ $labels.instance }} is unhealthy: the service reports itself unhealthy.',
+      description:
+        'Health check {{ $labels.check }} of {{ $labels.instance }} is unhealthy: the service reports itself unhealthy.',
       doc: {
-        meaning: 'A health check registered as critical reports unhealthy (or timed out): the service cannot do its job.',
+        meaning:
+          'A health check registered as critical reports unhealthy (or timed out): the service cannot do its job.',
         threshold: 'Status 0 (unhealthy) for 1m.',
         tune: 'Mark a check `critical: false` in `pulse.health` if losing it does not make the service useless.',
-        action: 'Open the Health page: the check\'s last error and duration name the failing dependency.',
+        action: "Open the Health page: the check's last error and duration name the failing dependency.",
       },
     },
     {
@@ -83,12 +86,13 @@ function healthRules(): AlertRule[] {
       for: '5m',
       expr: `${promql.healthCheckStatus({ critical: false })} < 1`,
       summary: 'health check {{ $labels.check }} degraded on {{ $labels.job }}',
-      description: 'Non-critical health check {{ $labels.check }} of {{ $labels.instance }} reports {{ $value }} (1 healthy, 0.5 degraded, 0 unhealthy).',
+      description:
+        'Non-critical health check {{ $labels.check }} of {{ $labels.instance }} reports {{ $value }} (1 healthy, 0.5 degraded, 0 unhealthy).',
       doc: {
         meaning: 'A non-critical health check is degraded or unhealthy: the service runs with reduced function.',
         threshold: 'Status below 1 for 5m.',
         tune: 'Raise `for` in the rule or make the check tolerant in the app.',
-        action: 'Open the Health page for the check\'s last error.',
+        action: "Open the Health page for the check's last error.",
       },
     },
     {
@@ -101,10 +105,11 @@ function healthRules(): AlertRule[] {
       summary: 'health check {{ $labels.check }} flaps on {{ $labels.job }}',
       description: 'Health check {{ $labels.check }} of {{ $labels.instance }} changes status more often than allowed.',
       doc: {
-        meaning: 'A health check keeps changing status: an intermittent dependency, a timeout too close to normal latency, or a saturated pool.',
-        threshold: 'The exporter\'s flapping flag (status changes within the flapping window) set for 2m.',
+        meaning:
+          'A health check keeps changing status: an intermittent dependency, a timeout too close to normal latency, or a saturated pool.',
+        threshold: "The exporter's flapping flag (status changes within the flapping window) set for 2m.",
         tune: 'The flapping window and change count are `health` options of the exporter.',
-        action: 'Compare the check\'s duration with its timeout; look for a dependency with intermittent errors.',
+        action: "Compare the check's duration with its timeout; look for a dependency with intermittent errors.",
       },
     },
   ];

@@ -24,10 +24,11 @@ export function dependencyRules(config: AlertConfig): AlertRule[] {
       summary: 'slow queries on {{ $labels.db_collection_name }} ({{ $labels.job }})',
       description: `{{ $labels.job }} runs {{ printf "%.2f" $value }} slow {{ $labels.db_system_name }} queries per second on {{ $labels.db_collection_name }} (threshold ${slow}/s).`,
       doc: {
-        meaning: 'Queries slower than the exporter\'s `db.slowQueries.thresholdMs` keep coming on one table.',
+        meaning: "Queries slower than the exporter's `db.slowQueries.thresholdMs` keep coming on one table.",
         threshold: `More than ${slow} slow queries/s on a table for 10m.`,
         tune: '`slowQueriesPerSecond`; what counts as slow is `db.slowQueries.thresholdMs` in the exporter.',
-        action: 'Open the Database page: the slow_query events carry the normalised SQL; EXPLAIN it and check indexes and locks.',
+        action:
+          'Open the Database page: the slow_query events carry the normalised SQL; EXPLAIN it and check indexes and locks.',
       },
     },
     {
@@ -42,8 +43,9 @@ export function dependencyRules(config: AlertConfig): AlertRule[] {
       doc: {
         meaning: 'Almost every connection of a pool is in use: the next requests will wait for one.',
         threshold: `More than ${pool * 100}% of the pool's maximum in use for 5m.`,
-        tune: '`dbPoolUsageRatio`; or size the pool (`max`) to the database\'s capacity.',
-        action: 'Look for slow queries and long transactions holding connections; then raise the pool size if the database has room.',
+        tune: "`dbPoolUsageRatio`; or size the pool (`max`) to the database's capacity.",
+        action:
+          'Look for slow queries and long transactions holding connections; then raise the pool size if the database has room.',
       },
     },
     {
@@ -54,7 +56,8 @@ export function dependencyRules(config: AlertConfig): AlertRule[] {
       for: '5m',
       expr: `${promql.dbPoolPending()} > 0`,
       summary: 'requests wait for DB pool {{ $labels.db_client_connection_pool_name }}',
-      description: '{{ $value }} requests of {{ $labels.instance }} wait for a connection from pool {{ $labels.db_client_connection_pool_name }}.',
+      description:
+        '{{ $value }} requests of {{ $labels.instance }} wait for a connection from pool {{ $labels.db_client_connection_pool_name }}.',
       doc: {
         meaning: 'The pool is exhausted: requests queue for a connection and their latency grows.',
         threshold: 'Any request waiting, continuously for 5m.',
@@ -70,12 +73,14 @@ export function dependencyRules(config: AlertConfig): AlertRule[] {
       for: '0m',
       expr: `${promql.nPlusOneIncrease({ by: [JOB, 'http_route', 'db_collection_name'] })} > 0`,
       summary: 'N+1 queries in {{ $labels.http_route }}',
-      description: '{{ $labels.http_route }} ran one query pattern on {{ $labels.db_collection_name }} many times in a row (N+1 findings in 15m: {{ $value | humanize }}).',
+      description:
+        '{{ $labels.http_route }} ran one query pattern on {{ $labels.db_collection_name }} many times in a row (N+1 findings in 15m: {{ $value | humanize }}).',
       doc: {
         meaning: 'A route runs the same query once per item of a list (an N+1): it gets slower as data grows.',
-        threshold: 'Any N+1 finding in 15m (what counts is the exporter\'s `db.nPlusOne.threshold`).',
+        threshold: "Any N+1 finding in 15m (what counts is the exporter's `db.nPlusOne.threshold`).",
         tune: '`db.nPlusOne.threshold` in the exporter; this is an `info` rule: route it to a ticket queue.',
-        action: 'Open the route\'s N+1 events (they carry the repeated SQL) and batch the query (`WHERE id IN (…)`, a join, a dataloader).',
+        action:
+          "Open the route's N+1 events (they carry the repeated SQL) and batch the query (`WHERE id IN (…)`, a join, a dataloader).",
       },
     },
     {
@@ -91,7 +96,8 @@ export function dependencyRules(config: AlertConfig): AlertRule[] {
         meaning: 'A large share of calls to a dependency (HTTP service or anything in `trackDependency`) fail.',
         threshold: `${dep.threshold * 100}% of calls over 5m, for 5m, when there are more than ${dep.minCallsPerSecond} calls/s.`,
         tune: '`dependencyErrorRatio.threshold`, `dependencyErrorRatio.minCallsPerSecond`.',
-        action: 'Open the Dependencies page: `error_type` (timeout, connection_refused, 5xx) says whether the dependency is down, slow or rejecting.',
+        action:
+          'Open the Dependencies page: `error_type` (timeout, connection_refused, 5xx) says whether the dependency is down, slow or rejecting.',
       },
     },
     {
@@ -102,7 +108,8 @@ export function dependencyRules(config: AlertConfig): AlertRule[] {
       for: '10m',
       expr: `${promql.logDropRate({ by: [JOB, 'reason'] })} > 0`,
       summary: '{{ $labels.job }} drops log events ({{ $labels.reason }})',
-      description: '{{ $labels.job }} drops {{ printf "%.2f" $value }} events/s before they reach Loki (reason {{ $labels.reason }}).',
+      description:
+        '{{ $labels.job }} drops {{ printf "%.2f" $value }} events/s before they reach Loki (reason {{ $labels.reason }}).',
       doc: {
         meaning: 'Events and logs are lost on the way to Loki: the log-based alerts and the Errors page miss them.',
         threshold: 'Any drop, continuously for 10m.',

@@ -31,7 +31,10 @@ function latencyRules(config: AlertConfig): AlertRule[] {
     labels: variant ? { route_pattern: variant } : undefined,
     doc: {
       meaning: 'The 95th-percentile response time of a route stayed above its threshold.',
-      threshold: `${config.latency.p95Seconds}s by default` + (variant ? `; ${seconds}s for \`${variant}\`` : '') + `, for ${config.latency.for}.`,
+      threshold:
+        `${config.latency.p95Seconds}s by default` +
+        (variant ? `; ${seconds}s for \`${variant}\`` : '') +
+        `, for ${config.latency.for}.`,
       tune: '`latency.p95Seconds` (all routes) or a `routes` entry `{ route, latencyP95Seconds }` in `alerting-rules/src/config.ts`.',
       action:
         'Open the route in the Pulse app: compare with its DB time (N+1, slow queries) and dependency time; follow an exemplar trace of a slow request.',
@@ -40,7 +43,8 @@ function latencyRules(config: AlertConfig): AlertRule[] {
   const rules: AlertRule[] = [];
   const others = overridden(config, 'latencyP95Seconds');
   rules.push(rule(undefined, others ? { notRegex: others } : undefined, config.latency.p95Seconds));
-  for (const r of config.routes) if (r.latencyP95Seconds !== undefined) rules.push(rule(r.route, { regex: r.route }, r.latencyP95Seconds));
+  for (const r of config.routes)
+    if (r.latencyP95Seconds !== undefined) rules.push(rule(r.route, { regex: r.route }, r.latencyP95Seconds));
   return rules;
 }
 
@@ -71,7 +75,12 @@ function burnRules(config: AlertConfig): AlertRule[] {
     { objective: config.slo.objective, by: [JOB] },
     ...config.routes
       .filter((r) => r.objective !== undefined)
-      .map((r) => ({ variant: r.route, objective: r.objective as number, by: [JOB, ROUTE], route: { regex: r.route } })),
+      .map((r) => ({
+        variant: r.route,
+        objective: r.objective as number,
+        by: [JOB, ROUTE],
+        route: { regex: r.route },
+      })),
   ];
   for (const t of targets) {
     const o = { by: t.by, selector: { [ROUTE]: t.route } };
@@ -79,8 +88,9 @@ function burnRules(config: AlertConfig): AlertRule[] {
     const slo = `${t.objective * 100}%`;
     const doc = (speed: string, windows: readonly promql.BurnWindow[]) => ({
       meaning: `The ${slo} availability SLO${t.variant ? ` of \`${t.variant}\`` : ''} is losing its 30-day error budget ${speed}.`,
-      threshold: windows.map((w) => `${w.factor}× over ${w.long} and ${w.short}`).join(', or ') + ` (objective ${slo}).`,
-      tune: '`slo.objective` (the service) or a `routes` entry `{ route, objective }`; the windows are the SRE workbook\'s.',
+      threshold:
+        windows.map((w) => `${w.factor}× over ${w.long} and ${w.short}`).join(', or ') + ` (objective ${slo}).`,
+      tune: "`slo.objective` (the service) or a `routes` entry `{ route, objective }`; the windows are the SRE workbook's.",
       action:
         speed === 'fast'
           ? 'Page: find what changed (deploy, dependency, traffic); roll back first, investigate after.'
@@ -139,10 +149,12 @@ function anomalyRule(config: AlertConfig): AlertRule {
     summary: '{{ $labels.job }} request rate is unusual',
     description: `{{ $labels.job }} request rate is more than ${zScore} standard deviations from its 1-week mean.`,
     doc: {
-      meaning: 'The request rate of a service is far from its usual level (a drop: clients cannot reach it; a spike: a retry storm, a crawler, an attack).',
+      meaning:
+        'The request rate of a service is far from its usual level (a drop: clients cannot reach it; a spike: a retry storm, a crawler, an attack).',
       threshold: `|z-score| > ${zScore} against the 1-week mean and standard deviation, for 5m, on services averaging more than ${minRequestsPerSecond} req/s. Needs the recording rules loaded in Prometheus.`,
       tune: '`requestRateAnomaly.zScore`, `requestRateAnomaly.minRequestsPerSecond`.',
-      action: 'Compare with the last deploy and with upstream traffic (load balancer, probes); a drop with no errors means traffic goes elsewhere.',
+      action:
+        'Compare with the last deploy and with upstream traffic (load balancer, probes); a drop with no errors means traffic goes elsewhere.',
     },
   };
 }

@@ -30,7 +30,7 @@ function patternRule(p: LogPattern): AlertRule {
       meaning: `Log lines matching \`${p.pattern}\` appeared more often than expected.`,
       threshold: `More than ${p.threshold} matching lines in 5m.`,
       tune: '`logPatterns` entries `{ name, pattern, threshold, severity }` (one rule each).',
-      action: 'Open the matching lines in Explore (the rule\'s query) and follow their trace ids.',
+      action: "Open the matching lines in Explore (the rule's query) and follow their trace ids.",
     },
   };
 }
@@ -58,7 +58,8 @@ export function logRules(config: AlertConfig): AlertRule[] {
         meaning: `An error group (fingerprint: error type, message pattern and top stack frames) appeared that the service did not raise in the previous ${HISTORY}: often a regression of the last deploy.`,
         threshold: `Any occurrence in ${NEW_WINDOW} of a fingerprint absent in the ${HISTORY} before.`,
         tune: 'The history window is `HISTORY` in `alerting-rules/src/rules/logs.ts`.',
-        action: 'Open the fingerprint on the Errors page: its stack and trace show the failing code; compare with the last deploy.',
+        action:
+          'Open the fingerprint on the Errors page: its stack and trace show the failing code; compare with the last deploy.',
       },
     },
     {
@@ -74,7 +75,8 @@ export function logRules(config: AlertConfig): AlertRule[] {
       summary: 'error burst in {{ $labels.service_name }}',
       description: `{{ $labels.service_name }} raised {{ $values.B.Value }} errors in 5m (threshold ${burst}).`,
       doc: {
-        meaning: 'Many error events in a short time, whatever their HTTP status (background jobs and 4xx classes included).',
+        meaning:
+          'Many error events in a short time, whatever their HTTP status (background jobs and 4xx classes included).',
         threshold: `More than ${burst} error events in 5m.`,
         tune: '`errorBurst.eventsPer5m`.',
         action: 'Open the Errors page: the top fingerprints of the last 5 minutes.',

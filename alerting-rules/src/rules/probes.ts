@@ -48,10 +48,12 @@ export function probeRules(config: AlertConfig): AlertRule[] {
       summary: 'uptime probe of {{ $labels.instance }} fails',
       description: 'The blackbox probe of {{ $labels.instance }} ({{ $labels.job }}) has failed for 2m.',
       doc: {
-        meaning: 'An uptime probe (HTTP check of a URL by the blackbox exporter) fails: wrong status, timeout, refused connection or TLS error.',
+        meaning:
+          'An uptime probe (HTTP check of a URL by the blackbox exporter) fails: wrong status, timeout, refused connection or TLS error.',
         threshold: '`probe_success == 0` for 2m.',
-        tune: 'The probed URLs and modules are in the stack\'s blackbox configuration.',
-        action: 'Open the URL yourself; the blackbox exporter\'s `/probe?debug=true&target=…` shows why the probe failed.',
+        tune: "The probed URLs and modules are in the stack's blackbox configuration.",
+        action:
+          "Open the URL yourself; the blackbox exporter's `/probe?debug=true&target=…` shows why the probe failed.",
       },
     },
     {
@@ -67,7 +69,8 @@ export function probeRules(config: AlertConfig): AlertRule[] {
         meaning: 'The probed URL answers much slower than usual, as seen from outside the service.',
         threshold: `z-score above ${latencyZScore} against the 1-week mean and standard deviation of the 5m average probe duration, for 10m.`,
         tune: '`probes.latencyZScore`.',
-        action: 'Compare with the service\'s own latency: if it is normal, the slowness is in the network, DNS or TLS path.',
+        action:
+          "Compare with the service's own latency: if it is normal, the slowness is in the network, DNS or TLS path.",
       },
     },
     cert('PulseCertificateExpiringSoon', certExpiryWarningDays, 'warning'),

@@ -20,10 +20,12 @@ export function runtimeRules(config: AlertConfig): AlertRule[] {
       summary: '{{ $labels.instance }} event loop is blocked',
       description: `p99 event-loop delay of {{ $labels.instance }} is {{ $value | humanizeDuration }} (threshold ${delay}s): every request waits that long.`,
       doc: {
-        meaning: 'The event loop is blocked by synchronous work (JSON of big payloads, crypto, regexes, long loops) or GC: every request on the instance waits.',
+        meaning:
+          'The event loop is blocked by synchronous work (JSON of big payloads, crypto, regexes, long loops) or GC: every request on the instance waits.',
         threshold: `p99 delay above ${delay}s for 5m.`,
         tune: '`eventLoopDelayP99Seconds`.',
-        action: 'Look at the Runtime page (event-loop utilisation, GC pauses) and the slowest routes at the same time; profile with `--cpu-prof` if no route stands out.',
+        action:
+          'Look at the Runtime page (event-loop utilisation, GC pauses) and the slowest routes at the same time; profile with `--cpu-prof` if no route stands out.',
       },
     },
     {
@@ -36,7 +38,8 @@ export function runtimeRules(config: AlertConfig): AlertRule[] {
       summary: '{{ $labels.instance }} heap is near its limit',
       description: `{{ $labels.instance }} uses {{ $value | humanizePercentage }} of its V8 heap limit (threshold ${heap * 100}%): an out-of-memory crash is near.`,
       doc: {
-        meaning: 'The V8 heap is close to `--max-old-space-size`: GC runs constantly and the process will crash with "heap out of memory".',
+        meaning:
+          'The V8 heap is close to `--max-old-space-size`: GC runs constantly and the process will crash with "heap out of memory".',
         threshold: `Used heap above ${heap * 100}% of the limit for 5m.`,
         tune: '`heapUsedRatio`; or raise the limit with `--max-old-space-size`.',
         action: 'Take a heap snapshot before it crashes; check PulseMemoryLeakSuspected and recent deploys.',
@@ -50,12 +53,16 @@ export function runtimeRules(config: AlertConfig): AlertRule[] {
       for: '15m',
       expr: `${promql.leakSuspected()} == 1`,
       summary: '{{ $labels.instance }} may leak {{ $labels.resource }}',
-      description: 'The post-GC {{ $labels.resource }} floor of {{ $labels.instance }} grew in every slice of the leak window.',
+      description:
+        'The post-GC {{ $labels.resource }} floor of {{ $labels.instance }} grew in every slice of the leak window.',
       doc: {
-        meaning: 'The heap left after GC (or the count of active handles) keeps growing: a leak, or a cache without a bound.',
-        threshold: 'The exporter\'s leak heuristic (growth in every slice of its window, beyond its growth ratio) set for 15m.',
+        meaning:
+          'The heap left after GC (or the count of active handles) keeps growing: a leak, or a cache without a bound.',
+        threshold:
+          "The exporter's leak heuristic (growth in every slice of its window, beyond its growth ratio) set for 15m.",
         tune: 'The leak window and growth ratio are `runtime` options of the exporter.',
-        action: 'Compare two heap snapshots taken minutes apart; for handles, look for unclosed sockets, timers or listeners.',
+        action:
+          'Compare two heap snapshots taken minutes apart; for handles, look for unclosed sockets, timers or listeners.',
       },
     },
   ];

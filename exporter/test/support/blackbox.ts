@@ -65,7 +65,10 @@ export async function startBlackbox(): Promise<Blackbox> {
 
     const config = parse(fs.readFileSync(SHIPPED_CONFIG, 'utf8'));
     const base = config.modules.http_2xx;
-    config.modules[SELF_SIGNED_MODULE] = { ...base, http: { ...base.http, tls_config: { insecure_skip_verify: true } } };
+    config.modules[SELF_SIGNED_MODULE] = {
+      ...base,
+      http: { ...base.http, tls_config: { insecure_skip_verify: true } },
+    };
     fs.writeFileSync(path.join(dir, 'blackbox.yml'), stringify(config));
     const args = [`--config.file=${path.join(dir, 'blackbox.yml')}`, `--web.listen-address=127.0.0.1:${port}`];
     blackbox = spawn(BLACKBOX, args, { stdio: 'ignore' });
