@@ -2,41 +2,18 @@
 // instructions.mjs (run under callgrind). Usage: instructions-server.mjs <variant> <requests>
 import http from 'node:http';
 import express from 'express';
+import { addRoutes } from './servers/common.mjs';
+import { promClientMiddleware } from './servers/prom-client-middleware.mjs';
 
 const [variant, count] = process.argv.slice(2);
 const n = Number(count);
-
-function addRoutes(app) {
-  const api = express.Router();
-  api.get('/users/:id', (req, res) => {
-    const id = Number(req.params.id);
-    res.json({ id, name: `user-${id}`, email: `user${id}@example.test`, active: id % 2 === 0 });
-  });
-  app.use('/api', api);
-}
 
 async function buildApp() {
   const app = express();
   let stop = async () => {};
   if (variant === 'prom-client') {
     const { default: client } = await import('prom-client');
-    const histogram = new client.Histogram({
-      name: 'http_server_request_duration_seconds',
-      help: 'Duration of HTTP server requests',
-      labelNames: ['method', 'route', 'status'],
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10],
-    });
-    app.use((req, res, next) => {
-      const start = performance.now();
-      res.on('finish', () => {
-        const route = req.route ? req.baseUrl + req.route.path : '(unmatched)';
-        histogram.observe(
-          { method: req.method, route, status: String(res.statusCode) },
-          (performance.now() - start) / 1000,
-        );
-      });
-      next();
-    });
+    app.use(promClientMiddleware(client));
   } else if (variant.startsWith('pulse')) {
     const { createPulse } = await import('@pulse-apm/exporter');
     // Timers off (see instructions.mjs); `pulse-bare-http` also drops every signal but HTTP.
@@ -58,7 +35,7 @@ async function buildApp() {
   } else if (variant !== 'bare') {
     throw new Error(`unknown variant ${variant}`);
   }
-  addRoutes(app);
+  addRoutes(app, express);
   return { app, stop };
 }
 
