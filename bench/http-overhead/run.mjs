@@ -33,6 +33,8 @@ const pulseDist = path.join(repoRoot, 'exporter', 'dist', 'index.js');
 // (proves the instrumentation is active and resolves the route template).
 const VARIANTS = {
   bare: { file: 'bare.mjs', label: 'bare Express', expect: null },
+  // Opt-in: the floor of any request context on Node 20 (one AsyncLocalStorage.run per request).
+  'bare-als': { file: 'bare-als.mjs', label: 'bare + AsyncLocalStorage', expect: null },
   'prom-client': {
     file: 'prom-client.mjs',
     label: 'prom-client histogram',
@@ -55,6 +57,14 @@ const VARIANTS = {
     expect: /http_route="\/api\/users\/:id"/,
   },
   pulse: { file: 'pulse.mjs', label: 'Pulse', expect: /\/api\/users\/:id/ },
+  // Opt-in: where Pulse's cost is. Timers and default metrics off (no event-loop monitors, no
+  // runtime sampling, a small /metrics), HTTP metrics, request context and exemplars as in `pulse`.
+  'pulse-http-only': {
+    file: 'pulse.mjs',
+    label: 'Pulse, HTTP signal only',
+    env: { BENCH_PULSE_HTTP_ONLY: '1' },
+    expect: /\/api\/users\/:id/,
+  },
 };
 const DEFAULT_VARIANTS = ['bare', 'prom-client', 'prom-bundle', 'otel', 'pulse'];
 

@@ -28,6 +28,14 @@ class PulseRequestContext implements RequestContext, RouteCarrier {
   mountedMiddleware: string | undefined = undefined;
   /** Set once the response has been recorded. */
   closed = false;
+  /** The request's `Content-Length` header, read with the trace header (one `req.headers` access). */
+  requestLength: string | undefined = undefined;
+  // Membership in the HTTP signal's list of requests in flight (see http/in-flight.ts).
+  inFlightList: unknown = undefined;
+  prev: PulseRequestContext | undefined = undefined;
+  next: PulseRequestContext | undefined = undefined;
+  socket: unknown = undefined;
+  response: unknown = undefined;
   private signalSlots: Record<string, unknown> | undefined = undefined;
 
   constructor(
@@ -58,9 +66,28 @@ export function createRequestContext(
   return new PulseRequestContext(request, traceId, method, startTime);
 }
 
+// The context most recently entered. Express dispatches a request's middleware and routes
+// synchronously unless a middleware waits, so this is usually the one a route wrapper is asked
+// about: checking it first spares an AsyncLocalStorage lookup per router layer.
+let lastEntered: RequestContext | undefined;
+
 /** Runs `fn` with `context` as the current request context. */
 export function runWithContext<R>(context: RequestContext, fn: () => R): R {
+  lastEntered = context;
   return storage.run(context, fn);
+}
+
+/** Drops the shortcut to a context whose request has ended, so the request can be collected. */
+export function forgetContext(context: RequestContext): void {
+  if (lastEntered === context) lastEntered = undefined;
+}
+
+/** The context of `request` if it is the current one (route wrappers ask this per layer). */
+export function contextOfRequest(request: unknown): RequestContext | undefined {
+  const last = lastEntered as PulseRequestContext | undefined;
+  if (last !== undefined && last.request === request) return last;
+  const ctx = storage.getStore() as PulseRequestContext | undefined;
+  return ctx !== undefined && ctx.request === request ? ctx : undefined;
 }
 
 /** The request context of the code that is running now, if it runs on behalf of a request. */

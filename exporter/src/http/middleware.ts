@@ -14,6 +14,7 @@ import type { PulseCore, RequestEnd } from '../core';
 import type { GaugeSeries } from '../metrics/gauge';
 import type { HistogramSeries } from '../metrics/histogram';
 import { compileExcludedPaths } from './exclude-paths';
+import { InFlightRequests } from './in-flight';
 import { METHOD_INDEX, normaliseMethod } from './methods';
 
 type Req = IncomingMessage & { originalUrl?: string };
@@ -34,7 +35,7 @@ export interface HttpSignal {
 
 /**
  * RED metrics per route template. The request path does as little as possible: a context object,
- * one header, one listener; everything else happens once the response has closed.
+ * one header, a link in the in-flight list; everything else happens once the response has ended.
  */
 export interface HttpSignalHooks {
   /** Answers a request for one of Pulse's endpoints (true) or declines it (false). */
@@ -109,22 +110,26 @@ export function createHttpSignal(
     return mounted !== undefined && status !== 404 ? mounted : HTTP_UNMATCHED_ROUTE;
   }
 
-  function recordResponse(res: ServerResponse, req: Req, ctx: HttpRequestContext): void {
+  /**
+   * Records a request whose response has ended. `aborted` is known when node:http reported the
+   * end (finish, or the connection closed first); undefined when a 'close' listener fired.
+   */
+  function recordResponse(res: ServerResponse, ctx: HttpRequestContext, knownAborted: boolean | undefined): void {
     if (ctx.closed) return;
     ctx.closed = true;
     try {
       const now = performance.now();
       activeSeries(ctx.method).dec();
       // 'close' without 'finish': the client went away before the response was complete.
-      const aborted = !res.writableFinished;
+      const aborted = knownAborted ?? !res.writableFinished;
       // No status when the client left before the headers went out.
       const statusCode = aborted && !res.headersSent ? 0 : res.statusCode;
-      const route = routeOf(req, ctx, statusCode);
+      const route = routeOf(ctx.request as Req, ctx, statusCode);
       const group = groupFor(ctx.method, route, statusCode, aborted);
       const seconds = (now - ctx.startTime) / 1000;
       if (exemplars) group.duration.observeWithExemplar(seconds, ctx.traceId, timeOrigin + now);
       else group.duration.observe(seconds);
-      const reqLength = req.headers['content-length'];
+      const reqLength = ctx.requestLength;
       if (reqLength !== undefined) {
         const series = group.requestSize ?? requestSize.seriesFor(group.labels);
         if (!requestSize.isOverflow(series)) group.requestSize = series;
@@ -150,6 +155,9 @@ export function createHttpSignal(
     }
   }
 
+  const inFlight = new InFlightRequests(recordResponse);
+  core.onShutdown(() => inFlight.close());
+
   const { serveEndpoint, onFirstRequest } = hooks;
   let firstRequest = true;
 
@@ -165,13 +173,15 @@ export function createHttpSignal(
       return next();
     }
     const method = normaliseMethod(req.method);
-    const traceId = traceIdFromTraceparent(req.headers.traceparent) ?? newTraceId();
-    // The context travels in AsyncLocalStorage and in this closure, never as a property of
+    const headers = req.headers;
+    const traceId = traceIdFromTraceparent(headers.traceparent) ?? newTraceId();
+    // The context travels in AsyncLocalStorage and in the in-flight list, never as a property of
     // req or res (see route-templates.ts for why).
     const ctx = createRequestContext(req, traceId, method, performance.now());
+    ctx.requestLength = headers['content-length'];
     if (traceIdHeader !== false) rawRes.setHeader(traceIdHeader, traceId);
     activeSeries(method).inc();
-    rawRes.on('close', () => recordResponse(rawRes, req, ctx));
+    if (!inFlight.track(ctx, rawReq)) rawRes.on('close', () => recordResponse(rawRes, ctx, undefined));
     runWithContext(ctx, next);
   };
 
