@@ -17,12 +17,16 @@ async function buildApp() {
   } else if (variant.startsWith('pulse')) {
     const { createPulse } = await import('@pulse-apm/exporter');
     // Timers off (see instructions.mjs); `pulse-bare-http` also drops every signal but HTTP.
+    // The dependency signal is off in every variant: the client below runs in this process, and
+    // Pulse would measure its calls as outgoing dependencies, a cost the server never pays in
+    // the wall-clock benchmark (its load generator is another process).
     const lean = variant === 'pulse-bare-http';
     const pulse = createPulse({
       serviceName: 'bench',
       runtime: { enabled: false },
+      deps: { enabled: false },
       metrics: { defaultMetrics: false, exemplars: variant !== 'pulse-no-exemplars' },
-      ...(lean ? { deps: { enabled: false }, errors: { captureUncaught: false } } : {}),
+      ...(lean ? { errors: { captureUncaught: false } } : {}),
       ...(variant === 'pulse-no-header' ? { http: { traceIdHeader: false } } : {}),
     });
     app.use(pulse.middleware());
