@@ -1,15 +1,15 @@
 import dc from 'node:diagnostics_channel';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { currentContext, forgetContext } from '../context/request-context';
+import { currentContext } from '../context/request-context';
 import type { HttpRequestContext } from '../context/request-context';
 
 // How the HTTP signal learns that a response ended without a listener per request. node:http
 // publishes every request's start and every response's finish on diagnostics channels; a client
-// that hangs up closes its socket, watched with one listener per connection. A per-request
-// `res.on('close')` cost more than the rest of Pulse's request path together (EventEmitter
-// stores on the response's megamorphic `_events`), so it is kept only as the fallback for
-// requests node:http does not report (fake requests in tests, http2 compat, Pulse's middleware
-// placed after a middleware that waits).
+// that hangs up closes its socket, watched with one listener per connection. In a CPU profile the
+// per-request `res.on('close')` and the reads of `res` it led to (`writableFinished`) were the
+// largest items of Pulse's request path, so that listener is kept only as the fallback for
+// requests node:http does not announce (hand-made requests in tests, http2 compat, Pulse's
+// middleware placed after a middleware that waits).
 
 /** The payload of `http.server.request.start` and `http.server.response.finish`. */
 interface ServerMessage {
@@ -118,6 +118,5 @@ export class InFlightRequests {
     if (next !== undefined) next.prev = prev;
     ctx.prev = ctx.next = undefined;
     ctx.socket = ctx.response = ctx.inFlightList = undefined;
-    forgetContext(ctx);
   }
 }

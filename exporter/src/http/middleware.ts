@@ -8,7 +8,7 @@ import {
   httpServerResponseBodySize,
 } from '../catalog/http';
 import type { HttpRequestContext, RequestContext } from '../context/request-context';
-import { createRequestContext, runWithContext } from '../context/request-context';
+import { createRequestContext, forgetContext, runWithContext } from '../context/request-context';
 import { newTraceId, traceIdFromTraceparent } from '../context/trace-id';
 import type { PulseCore, RequestEnd } from '../core';
 import type { GaugeSeries } from '../metrics/gauge';
@@ -117,6 +117,7 @@ export function createHttpSignal(
   function recordResponse(res: ServerResponse, ctx: HttpRequestContext, knownAborted: boolean | undefined): void {
     if (ctx.closed) return;
     ctx.closed = true;
+    forgetContext(ctx);
     try {
       const now = performance.now();
       activeSeries(ctx.method).dec();
