@@ -33,10 +33,7 @@ export interface HttpSignal {
   middleware: Middleware;
 }
 
-/**
- * RED metrics per route template. The request path does as little as possible: a context object,
- * one header, a link in the in-flight list; everything else happens once the response has ended.
- */
+/** How the HTTP signal meets the rest of Pulse: its endpoints and a first-request hook. */
 export interface HttpSignalHooks {
   /** Answers a request for one of Pulse's endpoints (true) or declines it (false). */
   serveEndpoint?: (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -44,6 +41,10 @@ export interface HttpSignalHooks {
   onFirstRequest?: (req: IncomingMessage) => void;
 }
 
+/**
+ * RED metrics per route template. The request path does as little as possible: a context object,
+ * one header, a link in the in-flight list; everything else happens once the response has ended.
+ */
 export function createHttpSignal(
   core: PulseCore,
   extraExcludedPaths: readonly string[],
