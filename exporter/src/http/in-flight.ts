@@ -44,9 +44,14 @@ export class InFlightRequests {
   private readonly onFinish = (message: unknown): void => {
     const { request, response, server } = message as ServerMessage;
     if (server !== this.lastServer && !this.servers.has(server)) return; // a server Pulse does not measure
-    let ctx = currentContext() as HttpRequestContext | undefined;
-    // The response may have been ended from a callback that lost the request's async context.
-    if (ctx === undefined || ctx.request !== request || ctx.inFlightList !== this) ctx = this.find(request);
+    // A handler that answers synchronously ends the newest request: one comparison, cheaper than
+    // an AsyncLocalStorage lookup. Otherwise the async context, then (a callback that lost its
+    // context ended the response) a walk of the list.
+    let ctx = this.newest;
+    if (ctx === undefined || ctx.request !== request) {
+      ctx = currentContext() as HttpRequestContext | undefined;
+      if (ctx === undefined || ctx.request !== request || ctx.inFlightList !== this) ctx = this.find(request);
+    }
     if (ctx === undefined) return; // an excluded path (Pulse's own endpoints) or an untracked request
     this.unlink(ctx);
     this.ended(response, ctx, false);

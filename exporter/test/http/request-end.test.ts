@@ -47,6 +47,8 @@ describe('HTTP request end detection', () => {
     app.get('/ok/:id', (_req, res) => res.send('ok'));
     app.get('/deferred', (_req, res) => void parked.push(res));
     app.get('/hang', () => undefined);
+    app.get('/older', (_req, res) => setTimeout(() => res.status(201).send('older'), 80));
+    app.get('/newer', (_req, res) => setTimeout(() => res.status(202).send('newer'), 300));
     running = await listen(app);
     // A second server in the same process that Pulse does not measure.
     other = http.createServer((_req, res) => res.end('other'));
@@ -78,6 +80,30 @@ describe('HTTP request end detection', () => {
     expect(sampleSum(after, COUNT, { http_route: '/ok/:id', http_response_status_code: '200' })).toBe(okBefore + 2);
     expect(sampleSum(after, COUNT, { http_route: '/hang', error_type: 'aborted' })).toBe(abortedBefore + 1);
     expect(sampleValue(after, 'http_server_active_requests', { http_request_method: 'GET' })).toBe(0);
+  });
+
+  it('attributes overlapping responses that end out of order to their own requests', async () => {
+    // The older request ends first, while the newer one is the newest in flight: its end must be
+    // matched to the request that ended, not to the newest one.
+    const olderLabels = { http_route: '/older', http_response_status_code: '201' };
+    const newerLabels = { http_route: '/newer', http_response_status_code: '202' };
+    let text = await metrics();
+    const beforeOlder = sampleSum(text, COUNT, olderLabels);
+    const beforeNewer = sampleSum(text, COUNT, newerLabels);
+    const older = fetch(`${running.baseUrl}/older`);
+    await sleep(20);
+    const newer = fetch(`${running.baseUrl}/newer`);
+    await (await older).text();
+    await sleep(10);
+    text = await metrics();
+    expect(sampleSum(text, COUNT, olderLabels)).toBe(beforeOlder + 1);
+    expect(sampleSum(text, COUNT, newerLabels)).toBe(beforeNewer);
+    expect(sampleValue(text, 'http_server_active_requests', { http_request_method: 'GET' })).toBe(1);
+    await (await newer).text();
+    await sleep(10);
+    text = await metrics();
+    expect(sampleSum(text, COUNT, newerLabels)).toBe(beforeNewer + 1);
+    expect(sampleValue(text, 'http_server_active_requests', { http_request_method: 'GET' })).toBe(0);
   });
 
   it('records a response ended from a callback that lost the request context, with its route and status', async () => {
