@@ -78,7 +78,7 @@ for (const variant of variants) {
   const large = instructions(variant, 2 * requests);
   const perRequest = (large.total - small.total) / requests;
   const compile = (large.compile - small.compile) / requests;
-  rows.push({ variant, perRequest, compile, steady: perRequest - compile });
+  rows.push({ variant, perRequest, compile, withoutCompile: perRequest - compile });
   console.error(`${variant}: ${perRequest.toFixed(0)} instructions/request (${compile.toFixed(0)} of them compiling)`);
 }
 const bare = rows.find((r) => r.variant === 'bare');
@@ -92,13 +92,13 @@ console.log(
 );
 for (const r of rows) {
   // Added cost and ratio compare the figures without JIT compilation (see the top of this file).
-  const added = bare ? r.steady - bare.steady : NaN;
-  const ratio = bare ? bare.steady / r.steady : NaN;
+  const added = bare ? r.withoutCompile - bare.withoutCompile : NaN;
+  const ratio = bare ? bare.withoutCompile / r.withoutCompile : NaN;
   console.log(
     r.variant.padEnd(16),
     r.perRequest.toFixed(0).padStart(14),
     r.compile.toFixed(0).padStart(10),
-    r.steady.toFixed(0).padStart(10),
+    r.withoutCompile.toFixed(0).padStart(10),
     added.toFixed(0).padStart(10),
     ratio.toFixed(3).padStart(8),
   );
