@@ -11,7 +11,8 @@ import srcPluginJson from './plugin.json';
 import packageJson from '../package.json';
 
 const DIST = path.join(__dirname, '..', 'dist');
-const SCHEMA = path.join(__dirname, '..', '..', '..', 'shared', 'schemas', 'grafana-plugin', 'plugin.schema.json');
+// Vendored copy (vendor/schemas/grafana-plugin/SOURCE.md names its origin and version).
+const SCHEMA = path.join(__dirname, '..', '..', 'vendor', 'schemas', 'grafana-plugin', 'plugin.schema.json');
 const BUILD_HINT = 'run `npm run build -w grafana-plugin` (root `npm test` does it first)';
 
 function readDist(file: string): string {

@@ -1,6 +1,6 @@
 /**
  * The generated dashboards: committed JSON is what the generator writes, every dashboard and
- * panel validates against the Grafana schemas in ../shared, data sources come from variables
+ * panel validates against the Grafana schemas in vendor/schemas, data sources come from variables
  * (never `${DS_…}` import inputs), every variable an expression uses is declared, links go to the
  * app's pages and to Pulse dashboards, every PromQL parses in real Prometheus and every LogQL
  * parses with @grafana/lezer-logql. Live data: live-queries.test.ts.

@@ -5,7 +5,8 @@ import { parse, parseAllDocuments } from 'yaml';
 
 export const ROOT = path.resolve(__dirname, '../../..');
 export const PROVISIONING = path.join(ROOT, 'provisioning');
-export const SHARED_SCHEMAS = path.resolve(ROOT, '../shared/schemas');
+// JSON Schemas copied into the repository (vendor/schemas/*/SOURCE.md names each one's origin and version).
+export const VENDORED_SCHEMAS = path.join(ROOT, 'vendor/schemas');
 
 export function readText(rel: string): string {
   return fs.readFileSync(path.join(ROOT, rel), 'utf8');

@@ -1,11 +1,11 @@
-// JSON Schema validators from ../shared/schemas (see its README for the ajv options each needs).
+// JSON Schema validators from vendor/schemas (each folder's SOURCE.md gives the ajv options it needs).
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import fs from 'node:fs';
 import path from 'node:path';
-import { SHARED_SCHEMAS } from './repo';
+import { VENDORED_SCHEMAS } from './repo';
 
-const DASHBOARD_DIR = path.join(SHARED_SCHEMAS, 'grafana-dashboard');
+const DASHBOARD_DIR = path.join(VENDORED_SCHEMAS, 'grafana-dashboard');
 
 let dashboardAjv: Ajv | undefined;
 function dashboardSchemas(): Ajv {
@@ -21,8 +21,7 @@ function dashboardSchemas(): Ajv {
 
 /** A validator for `file#/definitions/Name`, or for a file's root schema; undefined when the schema set has no such kind. */
 export function dashboardValidator(ref: string): ValidateFunction | undefined {
-  // The schemas live beside the project (../shared, as on every machine and in CI); without them
-  // every check would pass vacuously, so their absence is an error, not a skip.
+  // Without the schemas every check would pass vacuously, so their absence is an error, not a skip.
   if (!fs.existsSync(DASHBOARD_DIR)) throw new Error(`Grafana dashboard schemas not found at ${DASHBOARD_DIR}`);
   const [file] = ref.split('#');
   if (!fs.existsSync(path.join(DASHBOARD_DIR, file!))) return undefined;
@@ -32,7 +31,9 @@ export function dashboardValidator(ref: string): ValidateFunction | undefined {
 export function composeValidator(): ValidateFunction {
   const ajv = new Ajv({ strict: false, validateSchema: false, allErrors: true });
   addFormats(ajv);
-  const schema = JSON.parse(fs.readFileSync(path.join(SHARED_SCHEMAS, 'compose/compose-spec.json'), 'utf8')) as object;
+  const schema = JSON.parse(
+    fs.readFileSync(path.join(VENDORED_SCHEMAS, 'compose/compose-spec.json'), 'utf8'),
+  ) as object;
   return ajv.compile(schema);
 }
 
