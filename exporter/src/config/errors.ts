@@ -5,6 +5,6 @@ export class PulseConfigError extends Error {
     readonly path: string,
     readonly problem: string,
   ) {
-    super(`Pulse option "${path}": ${problem}`);
+    super(path === '' ? `Pulse options: ${problem}` : `Pulse option "${path}": ${problem}`);
   }
 }

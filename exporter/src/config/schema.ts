@@ -6,19 +6,45 @@ import { PulseConfigError } from './errors';
 export interface Check<T> {
   readonly accepts: string;
   parse(value: unknown, path: string): T;
+  /**
+   * How well a value fits this check's shape without validating it deeply, for anyOf() to pick
+   * the alternative the user meant: undefined when the value's type is wrong, higher when more
+   * of it fits (an object: known keys minus unknown ones).
+   */
+  affinity(value: unknown): number | undefined;
 }
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string')
+  if (value === undefined) return 'undefined';
+  if (Array.isArray(value)) return value.length === 0 ? 'an empty array' : `an array of ${value.length}`;
+  if (typeof value === 'string') {
+    if (value === '') return 'an empty string';
     return `the string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)}`;
+  }
   if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value} ${String(value)}`;
-  return typeof value === 'object' ? 'an object' : typeof value;
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'object') {
+    const keys = Object.keys(value);
+    if (keys.length === 0) return 'an empty object';
+    const shown = keys.slice(0, 5).map((k) => (k.length > 40 ? k.slice(0, 40) + '…' : k));
+    return `an object with ${keys.length === 1 ? 'key' : 'keys'} ${shown.join(', ')}${keys.length > 5 ? ', …' : ''}`;
+  }
+  return typeof value;
 }
 
+/** The type a check accepts: a matching value scores 0, another type undefined. */
+const typeAffinity =
+  (matches: (value: unknown) => boolean) =>
+  (value: unknown): number | undefined =>
+    matches(value) ? 0 : undefined;
+
 function fail(path: string, accepts: string, value: unknown): never {
-  throw new PulseConfigError(path, `expected ${accepts}, got ${describe(value)}`);
+  const hint = value === undefined ? ' (an unset environment variable?)' : '';
+  throw new PulseConfigError(path, `expected ${accepts}, got ${describe(value)}${hint}`);
 }
 
 export function str(opts: { minLength?: number; pattern?: RegExp; accepts?: string } = {}): Check<string> {
@@ -31,6 +57,7 @@ export function str(opts: { minLength?: number; pattern?: RegExp; accepts?: stri
       if (opts.pattern !== undefined && !opts.pattern.test(value)) fail(path, accepts, value);
       return value;
     },
+    affinity: typeAffinity((v) => typeof v === 'string'),
   };
 }
 
@@ -38,9 +65,10 @@ export function bool(): Check<boolean> {
   return {
     accepts: 'true or false',
     parse(value, path) {
-      if (typeof value !== 'boolean') fail(path, this.accepts, value);
+      if (typeof value !== 'boolean') fail(path, 'true or false', value);
       return value;
     },
+    affinity: typeAffinity((v) => typeof v === 'boolean'),
   };
 }
 
@@ -64,6 +92,7 @@ export function num(opts: { min?: number; max?: number; integer?: boolean; unit?
       }
       return value;
     },
+    affinity: typeAffinity((v) => typeof v === 'number'),
   };
 }
 
@@ -75,17 +104,22 @@ export function fn<F extends Function>(accepts = 'a function'): Check<F> {
       if (typeof value !== 'function') fail(path, accepts, value);
       return value as F;
     },
+    affinity: typeAffinity((v) => typeof v === 'function'),
   };
 }
 
 export function literal<const V extends string | number | boolean>(...values: V[]): Check<V> {
-  const accepts = `one of ${values.map((v) => JSON.stringify(v)).join(', ')}`;
+  const shown = values.map((v) => JSON.stringify(v));
+  const accepts = shown.length === 1 ? shown[0]! : `one of ${shown.join(', ')}`;
   return {
     accepts,
     parse(value, path) {
       if (!values.includes(value as V)) fail(path, accepts, value);
       return value as V;
     },
+    // An exact value is strong evidence (`false` for "off"); the same type is some.
+    affinity: (value) =>
+      values.includes(value as V) ? 1 : values.some((v) => typeof v === typeof value) ? 0 : undefined,
   };
 }
 
@@ -100,6 +134,7 @@ export function arrayOf<T>(item: Check<T>, opts: { maxLength?: number } = {}): C
       }
       return value.map((v, i) => item.parse(v, `${path}[${i}]`));
     },
+    affinity: typeAffinity(Array.isArray),
   };
 }
 
@@ -108,56 +143,95 @@ export function recordOf<T>(item: Check<T>): Check<Record<string, T>> {
   return {
     accepts,
     parse(value, path) {
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(path, accepts, value);
+      if (!isPlainObject(value)) fail(path, accepts, value);
       const out: Record<string, T> = {};
       for (const [k, v] of Object.entries(value)) out[k] = item.parse(v, `${path}.${k}`);
       return out;
     },
+    affinity: typeAffinity(isPlainObject),
   };
 }
 
-export function anyOf<A, B>(a: Check<A>, b: Check<B>): Check<A | B> {
-  const accepts = `${a.accepts} or ${b.accepts}`;
+/**
+ * A value of one of several shapes. The error reported is that of the alternative the value
+ * meant to be (see `affinity`), so it names the innermost field (`db.nPlusOne.threshold`);
+ * when no alternative stands out, it names every shape accepted.
+ */
+export function anyOf<C extends Check<unknown>[]>(
+  ...alternatives: C
+): Check<C[number] extends Check<infer T> ? T : never> {
+  const accepts = alternatives.map((a) => a.accepts).join(' or ');
+  type T = C[number] extends Check<infer U> ? U : never;
   return {
     accepts,
     parse(value, path) {
-      for (const check of [a, b]) {
+      const candidates = alternatives
+        .map((check) => ({ check, score: check.affinity(value) }))
+        .filter((c): c is { check: Check<unknown>; score: number } => c.score !== undefined)
+        .sort((a, b) => b.score - a.score);
+      let closest: PulseConfigError | undefined;
+      for (const [i, { check }] of candidates.entries()) {
         try {
-          return check.parse(value, path) as A | B;
+          return check.parse(value, path) as T;
         } catch (err) {
           if (!(err instanceof PulseConfigError)) throw err;
+          if (i === 0) closest = err;
         }
       }
+      const clearWinner =
+        candidates.length === 1 || (candidates.length > 1 && candidates[0]!.score > candidates[1]!.score);
+      // An error at this very path says only "wrong shape": the union's own message names them all.
+      if (clearWinner && closest !== undefined && closest.path !== path) throw closest;
       return fail(path, accepts, value);
+    },
+    affinity: (value) => {
+      const scores = alternatives.map((a) => a.affinity(value)).filter((s): s is number => s !== undefined);
+      return scores.length === 0 ? undefined : Math.max(...scores);
     },
   };
 }
 
 /** Any non-null object, e.g. a driver module or a pool; `has` names a method it must have. */
 export function instance<T>(accepts: string, has?: string): Check<T> {
+  const isInstance = (value: unknown): boolean =>
+    (typeof value === 'object' || typeof value === 'function') && value !== null;
   return {
     accepts,
     parse(value, path) {
-      if ((typeof value !== 'object' && typeof value !== 'function') || value === null) fail(path, accepts, value);
+      if (!isInstance(value)) fail(path, accepts, value);
       if (has !== undefined && typeof (value as Record<string, unknown>)[has] !== 'function')
         fail(path, accepts, value);
       return value as T;
     },
+    affinity: (value) =>
+      !isInstance(value)
+        ? undefined
+        : has !== undefined && typeof (value as Record<string, unknown>)[has] === 'function'
+          ? 1
+          : 0,
   };
 }
 
 type Shape = Record<string, Check<unknown>>;
 type Parsed<S extends Shape> = { [K in keyof S]?: S[K] extends Check<infer T> ? T : never };
 
-/** An object with known keys, all optional unless listed in `required`; unknown keys are errors. */
-export function object<S extends Shape>(shape: S, opts: { required?: (keyof S)[] } = {}): Check<Parsed<S>> {
+/**
+ * An object with known keys, all optional unless listed in `required`; unknown keys are errors.
+ * It is described by its required keys (`an object { username, password }`), so two object
+ * shapes in one anyOf() read apart.
+ */
+export function object<S extends Shape>(
+  shape: S,
+  opts: { required?: (keyof S & string)[]; accepts?: string } = {},
+): Check<Parsed<S>> {
   const keys = Object.keys(shape);
-  const accepts = 'an object';
+  const required = opts.required ?? [];
+  const accepts = opts.accepts ?? (required.length > 0 ? `an object { ${required.join(', ')} }` : 'an object');
   return {
     accepts,
     parse(value, path) {
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(path, accepts, value);
-      const input = value as Record<string, unknown>;
+      if (!isPlainObject(value)) fail(path, accepts, value);
+      const input = value;
       const at = (k: string): string => (path === '' ? k : `${path}.${k}`);
       for (const k of Object.keys(input)) {
         if (!Object.prototype.hasOwnProperty.call(shape, k)) {
@@ -172,12 +246,26 @@ export function object<S extends Shape>(shape: S, opts: { required?: (keyof S)[]
       for (const k of keys) {
         const v = input[k];
         if (v === undefined) {
-          if (opts.required?.includes(k)) throw new PulseConfigError(at(k), `is required: ${shape[k]!.accepts}`);
+          if (required.includes(k)) {
+            // `bearerToken: process.env.LOKI_TOKEN` with the variable unset arrives here as a key set to undefined.
+            throw new PulseConfigError(
+              at(k),
+              k in input
+                ? `is undefined (an unset environment variable?); expected ${shape[k]!.accepts}`
+                : `is required: ${shape[k]!.accepts}`,
+            );
+          }
           continue;
         }
         out[k] = shape[k]!.parse(v, at(k));
       }
       return out as Parsed<S>;
+    },
+    affinity(value) {
+      if (!isPlainObject(value)) return undefined;
+      let score = 0;
+      for (const k of Object.keys(value)) score += Object.prototype.hasOwnProperty.call(shape, k) ? 1 : -1;
+      return score;
     },
   };
 }

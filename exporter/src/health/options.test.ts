@@ -32,11 +32,11 @@ test('health options: bad values name their path', () => {
   expect(bad({ degradedStatusCode: 206 }).path).toBe('health.degradedStatusCode');
   expect(bad({ path: 'health' }).path).toBe('health.path');
   expect(bad({ path: '/health/' }).path).toBe('health.path');
-  expect(bad({ checks: { postgres: { pool: {} } } }).path).toBe('health.checks.postgres');
-  expect(bad({ checks: { redis: {} } }).path).toBe('health.checks.redis');
-  expect(bad({ checks: { http: { url: 'ftp://x' } } }).path).toBe('health.checks.http');
-  expect(bad({ checks: { disk: { minFreeRatio: 2 } } }).path).toBe('health.checks.disk');
+  expect(bad({ checks: { postgres: { pool: {} } } }).path).toBe('health.checks.postgres.pool');
+  expect(bad({ checks: { redis: {} } }).path).toBe('health.checks.redis.client');
+  expect(bad({ checks: { http: { url: 'ftp://x' } } }).path).toBe('health.checks.http.url');
+  expect(bad({ checks: { disk: { minFreeRatio: 2 } } }).path).toBe('health.checks.disk.minFreeRatio');
   expect(bad({ checks: { postgress: {} } }).message).toMatch(/did you mean "health.checks.postgres"/);
-  expect(bad({ auth: { bearerToken: '' } }).path).toBe('health.auth');
+  expect(bad({ auth: { bearerToken: '' } }).path).toBe('health.auth.bearerToken');
   expect(bad({ drainOnSignals: ['SIGKILL'] }).path).toBe('health.drainOnSignals[0]');
 });

@@ -21,6 +21,6 @@ test('runtime options: defaults, and bad values name their path', () => {
   expect(resolveOptions({ serviceName: 's', runtime: { leak: false } }).runtime.leak).toBe(false);
   expect(bad({ sampleIntervalMs: 0 }).path).toBe('runtime.sampleIntervalMs');
   expect(bad({ eventLoopResolutionMs: 2.5 }).path).toBe('runtime.eventLoopResolutionMs');
-  expect(bad({ leak: { slices: 1 } }).path).toBe('runtime.leak');
+  expect(bad({ leak: { slices: 1 } }).path).toBe('runtime.leak.slices');
   expect(bad({ sampleInterval: 100 }).message).toMatch(/did you mean "runtime.sampleIntervalMs"/);
 });
