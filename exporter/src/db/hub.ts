@@ -37,6 +37,8 @@ interface Hub {
   readonly recorders: Record<DbSystem, SystemRecorder[]>;
   readonly knexListeners: KnexClientListener[];
   readonly changeListeners: ((system: DbSystem) => void)[];
+  /** > 0 while Pulse's own statements are being started (health checks): they are not recorded. */
+  unrecorded?: number;
 }
 
 const HUB_KEY = Symbol.for('pulse.db.hub.v1');
@@ -95,8 +97,24 @@ class FanOut implements QueryObservation {
 
 const NOOP: QueryObservation = { end() {} };
 
+/**
+ * Runs `fn` with recording off: statements and connections it starts synchronously (drivers
+ * announce them in the caller's frame) are not the application's traffic. Pulse's health checks
+ * run their `SELECT 1` and connect through here, so they never show in query metrics, slow
+ * queries or N+1 counts.
+ */
+export function withoutRecording<T>(fn: () => T): T {
+  hub.unrecorded = (hub.unrecorded ?? 0) + 1;
+  try {
+    return fn();
+  } finally {
+    hub.unrecorded = hub.unrecorded! - 1;
+  }
+}
+
 /** Starts observing a statement on every recorder of the list; never throws. */
 export function startQuery(list: readonly SystemRecorder[], sql: unknown, values: unknown): QueryObservation {
+  if (hub.unrecorded! > 0) return NOOP;
   const text = typeof sql === 'string' ? sql : String(sql ?? '');
   if (list.length === 1) {
     const recorder = list[0]!;
@@ -119,6 +137,7 @@ export function startQuery(list: readonly SystemRecorder[], sql: unknown, values
 }
 
 export function startConnect(list: readonly SystemRecorder[]): QueryObservation {
+  if (hub.unrecorded! > 0) return NOOP;
   const parts: QueryObservation[] = [];
   for (const recorder of list) {
     try {

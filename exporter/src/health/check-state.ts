@@ -1,4 +1,9 @@
-import type { HealthCheckFn, HealthStatus } from './types';
+import type { HealthCheck, HealthCheckFn, HealthStatus } from './types';
+
+/** A check holding a resource of its own (a built-in database check's connection), closed when the check is removed or Pulse shuts down. */
+export interface ClosableCheck extends HealthCheck {
+  close?(): void;
+}
 
 /** One result of one run, as kept in history. */
 export interface CheckResultRecord {
@@ -16,6 +21,11 @@ export interface ResolvedCheck {
   critical: boolean;
   interval: number;
   timeout: number;
+  /** Unhealthy results in a row after which the check holds readiness back. */
+  failureThreshold: number;
+  /** Other results in a row after which it lets readiness go again (and at start). */
+  successThreshold: number;
+  close: (() => void) | undefined;
 }
 
 /**
@@ -27,6 +37,14 @@ export class CheckState {
   lastSuccessAt: number | undefined;
   lastFailureAt: number | undefined;
   consecutiveFailures = 0;
+  consecutiveSuccesses = 0;
+  /**
+   * Whether this check lets the service be ready: undefined until it first passes or fails,
+   * false after `failureThreshold` unhealthy results in a row (or a first result that is
+   * unhealthy), true after `successThreshold` other results in a row. One slow run or one
+   * refused connection does not take every instance out of the load balancer at once.
+   */
+  ready: boolean | undefined;
   flapping = false;
   /** The run in progress (including its timeout race), shared by whoever asks for a run. */
   running: Promise<void> | undefined;
@@ -55,10 +73,14 @@ export class CheckState {
     if (this.history.length > this.historySize) this.history.shift();
     if (result.status === 'unhealthy') {
       this.consecutiveFailures++;
+      this.consecutiveSuccesses = 0;
       this.lastFailureAt = result.at;
+      if (this.ready === undefined || this.consecutiveFailures >= this.def.failureThreshold) this.ready = false;
     } else {
       this.consecutiveFailures = 0;
+      this.consecutiveSuccesses++;
       this.lastSuccessAt = result.at;
+      if (this.consecutiveSuccesses >= this.def.successThreshold) this.ready = true;
     }
     if (previous !== undefined && previous !== result.status) this.changes.push(result.at);
     while (this.changes.length > 0 && this.changes[0]! <= result.at - this.flappingWindow) this.changes.shift();

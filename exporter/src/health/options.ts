@@ -1,5 +1,6 @@
 import { anyOf, arrayOf, bool, instance, literal, num, object, recordOf, str } from '../config/schema';
 import type { Check } from '../config/schema';
+import type { ReadinessThresholds } from './types';
 
 // Options of the health signal: `createPulse({ health: { … } })`. Validated at createPulse().
 // Durations in this signal are milliseconds, named as in `pulse.health.add({ interval, timeout })`.
@@ -10,6 +11,8 @@ interface CommonCheckOptions {
   critical?: boolean;
   interval?: number;
   timeout?: number;
+  /** Overrides `health.readiness` for this check. */
+  readiness?: ReadinessThresholds;
 }
 
 export interface PoolCheckOptions extends CommonCheckOptions {
@@ -82,6 +85,11 @@ export interface HealthOptions {
   timeout?: number;
   /** Results kept per check for `?verbose=true` and uptime. Default 60. */
   historySize?: number;
+  /**
+   * `/health/ready` answers 503 once a critical check was unhealthy `failureThreshold` times in a
+   * row (default 3), and 200 again after `successThreshold` healthy or degraded runs (default 1).
+   */
+  readiness?: ReadinessThresholds;
   /** A check is flapping when its status changed more than `maxChanges` times within `window` ms. */
   flapping?: { window?: number; maxChanges?: number };
   /** `/health/live` answers 503 when the event loop was late by more than this (ms). Default 5 000. */
@@ -107,11 +115,14 @@ const checkName = str({
   pattern: /^[A-Za-z0-9_.-]{1,64}$/,
   accepts: 'a check name of 1–64 letters, digits, "_", "." or "-"',
 });
+const runs = num({ min: 1, max: 1000, integer: true });
+const readiness = object({ failureThreshold: runs, successThreshold: runs });
 const common = {
   name: checkName,
   critical: bool(),
   interval: ms(10, 24 * 3600_000),
   timeout: ms(1, 3600_000),
+  readiness,
 };
 const secret = str({ minLength: 1, accepts: 'a non-empty string' });
 
@@ -156,6 +167,7 @@ export const healthOptionsSchema = object({
   interval: common.interval,
   timeout: common.timeout,
   historySize: num({ min: 1, max: 10_000, integer: true }),
+  readiness,
   flapping: object({ window: ms(1, 7 * 24 * 3600_000), maxChanges: num({ min: 1, max: 10_000, integer: true }) }),
   liveMaxEventLoopDelay: ms(1, 3600_000),
   drainDelay: ms(0, 600_000),
@@ -179,6 +191,7 @@ export interface ResolvedHealthOptions {
   interval: number;
   timeout: number;
   historySize: number;
+  readiness: { failureThreshold: number; successThreshold: number };
   flapping: { window: number; maxChanges: number };
   liveMaxEventLoopDelay: number;
   drainDelay: number;
@@ -195,6 +208,10 @@ export function resolveHealthOptions(input: HealthOptions | undefined): Resolved
     interval: input?.interval ?? 10_000,
     timeout: input?.timeout ?? 5_000,
     historySize: input?.historySize ?? 60,
+    readiness: {
+      failureThreshold: input?.readiness?.failureThreshold ?? 3,
+      successThreshold: input?.readiness?.successThreshold ?? 1,
+    },
     flapping: { window: input?.flapping?.window ?? 10 * 60_000, maxChanges: input?.flapping?.maxChanges ?? 4 },
     liveMaxEventLoopDelay: input?.liveMaxEventLoopDelay ?? 5_000,
     drainDelay: input?.drainDelay ?? 0,

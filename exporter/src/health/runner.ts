@@ -7,7 +7,7 @@ import {
 } from '../catalog/health';
 import type { PulseCore } from '../core';
 import type { Gauge, GaugeSeries } from '../metrics/gauge';
-import type { CheckResultRecord, ResolvedCheck } from './check-state';
+import type { CheckResultRecord, ClosableCheck, ResolvedCheck } from './check-state';
 import { CheckState } from './check-state';
 import { errorMessage, redactDetails, redactSecrets } from './redact';
 import type { HealthCheck, HealthCheckResult, HealthStatus } from './types';
@@ -19,6 +19,7 @@ export interface RunnerSettings {
   timeout: number;
   historySize: number;
   flapping: { window: number; maxChanges: number };
+  readiness: { failureThreshold: number; successThreshold: number };
 }
 
 /**
@@ -46,7 +47,7 @@ export class HealthRunner {
     this.composite.set(HEALTH_STATUS_VALUES.healthy);
   }
 
-  add(check: HealthCheck): void {
+  add(check: HealthCheck | ClosableCheck): void {
     const def = this.resolve(check);
     if (this.checks.has(def.name)) throw new Error(`pulse.health.add(): a check named "${def.name}" exists already`);
     const state = new CheckState(
@@ -94,14 +95,17 @@ export class HealthRunner {
     return status;
   }
 
-  /** Critical checks that are failing, or have not reported yet. */
+  /**
+   * Critical checks that hold readiness back: failing (unhealthy `failureThreshold` times in a
+   * row, and not yet healthy `successThreshold` times since), or not passed yet.
+   */
   notReadyChecks(): { failing: string[]; pending: string[] } {
     const failing: string[] = [];
     const pending: string[] = [];
     for (const state of this.checks.values()) {
       if (!state.def.critical) continue;
-      if (state.status === 'pending') pending.push(state.def.name);
-      else if (state.status === 'unhealthy') failing.push(state.def.name);
+      if (state.ready === undefined) pending.push(state.def.name);
+      else if (!state.ready) failing.push(state.def.name);
     }
     return { failing, pending };
   }
@@ -198,11 +202,16 @@ export class HealthRunner {
     state.stopped = true;
     if (state.timer !== undefined) clearTimeout(state.timer);
     state.timer = undefined;
+    try {
+      state.def.close?.();
+    } catch (err) {
+      this.core.internalError('health', err);
+    }
   }
 
-  private resolve(check: HealthCheck): ResolvedCheck {
+  private resolve(check: HealthCheck | ClosableCheck): ResolvedCheck {
     if (typeof check !== 'object' || check === null) throw new TypeError('pulse.health.add() takes { name, check, … }');
-    const { name, check: fn, critical, interval, timeout } = check;
+    const { name, check: fn, critical, interval, timeout, readiness } = check;
     if (typeof name !== 'string' || !NAME_SHAPE.test(name)) {
       throw new TypeError(
         `pulse.health.add(): name must be 1–64 letters, digits, "_", "." or "-", got ${JSON.stringify(name)}`,
@@ -216,12 +225,31 @@ export class HealthRunner {
       }
       return value;
     };
+    if (readiness !== undefined && (typeof readiness !== 'object' || readiness === null)) {
+      throw new TypeError(
+        `pulse.health.add(): readiness of "${name}" must be { failureThreshold?, successThreshold? }`,
+      );
+    }
+    const times = (key: 'failureThreshold' | 'successThreshold'): number => {
+      const value = readiness?.[key];
+      if (value === undefined) return this.settings.readiness[key];
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 1000) {
+        throw new TypeError(
+          `pulse.health.add(): readiness.${key} of "${name}" must be a whole number of runs from 1 to 1000, got ${String(value)}`,
+        );
+      }
+      return value;
+    };
+    const close = (check as ClosableCheck).close;
     return {
       name,
       fn,
       critical: critical ?? true,
       interval: positive(interval, 'interval', this.settings.interval),
       timeout: positive(timeout, 'timeout', this.settings.timeout),
+      failureThreshold: times('failureThreshold'),
+      successThreshold: times('successThreshold'),
+      close: typeof close === 'function' ? () => close.call(check) : undefined,
     };
   }
 }

@@ -30,6 +30,15 @@ export interface HealthCheck {
   interval?: number;
   /** Milliseconds a run may take before it counts as failed. Default `health.timeout`. */
   timeout?: number;
+  /** When this (critical) check holds readiness back and lets it go. Default `health.readiness`. */
+  readiness?: ReadinessThresholds;
+}
+
+export interface ReadinessThresholds {
+  /** Unhealthy results in a row before `/health/ready` answers 503. Default 3. */
+  failureThreshold?: number;
+  /** Healthy or degraded results in a row before it answers 200 again. Default 1. */
+  successThreshold?: number;
 }
 
 export interface CheckReport {

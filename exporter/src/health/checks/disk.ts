@@ -15,6 +15,7 @@ export function diskCheck(name: string, options: DiskCheckOptions): HealthCheck 
     critical: options.critical ?? false,
     interval: options.interval,
     timeout: options.timeout,
+    readiness: options.readiness,
     async check(): Promise<HealthCheckResult> {
       const fs = await statfs(path);
       const free = fs.bavail * fs.bsize;

@@ -12,6 +12,7 @@ export function eventLoopCheck(name: string, options: EventLoopCheckOptions, wat
     critical: options.critical ?? false,
     interval: options.interval,
     timeout: options.timeout,
+    readiness: options.readiness,
     check(): HealthCheckResult {
       const delay = watch.recentMaxDelayMs();
       const details = { maxDelayMs: Math.round(delay) };

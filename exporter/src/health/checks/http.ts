@@ -20,6 +20,7 @@ export function httpCheck(name: string, options: HttpCheckOptions): HealthCheck 
     critical: options.critical ?? false,
     interval: options.interval,
     timeout: options.timeout,
+    readiness: options.readiness,
     check({ signal }: HealthCheckContext): Promise<HealthCheckResult> {
       return new Promise((resolve, reject) => {
         const req = mod.request(url, { method: options.method ?? 'GET', headers, agent: false, signal }, (res) => {

@@ -12,6 +12,7 @@ export function memoryCheck(name: string, options: MemoryCheckOptions): HealthCh
     critical: options.critical ?? false,
     interval: options.interval,
     timeout: options.timeout,
+    readiness: options.readiness,
     check(): HealthCheckResult {
       const heap = getHeapStatistics();
       const ratio = heap.used_heap_size / heap.heap_size_limit;

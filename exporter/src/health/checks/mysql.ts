@@ -1,37 +1,42 @@
 import { PulseConfigError } from '../../config/errors';
+import type { ClosableCheck } from '../check-state';
 import type { PoolCheckOptions } from '../options';
-import type { HealthCheck, HealthCheckResult } from '../types';
+import type { HealthCheckResult } from '../types';
+import { KeptConnection } from './kept-connection';
+import type { Mysql2CorePool } from './mysql-connection';
+import { mysqlConnectionDriver } from './mysql-connection';
 import { saturationResult } from './saturation';
 
-// MySQL / MariaDB through a mysql2 (3.x) pool, callback or promise API: `SELECT 1`, plus pool
-// saturation from the core pool's connection lists (internal fields, read defensively).
+// MySQL / MariaDB through a mysql2 (3.x) pool, callback or promise API: `SELECT 1` on a
+// connection of the check's own (see kept-connection.ts), plus pool saturation from the core
+// pool's connection lists (internal fields, read defensively).
 
-interface CorePool {
-  promise(): { query(sql: string): Promise<unknown> };
-  config?: { connectionLimit?: number };
-  _allConnections?: { length: number };
+interface CorePool extends Mysql2CorePool {
+  promise(): unknown;
+  config?: { connectionLimit?: number; connectionConfig?: object };
   _freeConnections?: { length: number };
   _connectionQueue?: { length: number };
 }
 
-export function mysqlCheck(name: string, options: PoolCheckOptions, optionPath: string): HealthCheck {
+export function mysqlCheck(name: string, options: PoolCheckOptions, optionPath: string): ClosableCheck {
   const given = options.pool as Partial<CorePool> & { pool?: Partial<CorePool> };
   // A mysql2 callback pool has promise(); a promise pool wraps one as `.pool`.
   const core = (typeof given.promise === 'function' ? given : given.pool) as CorePool | undefined;
-  if (core === undefined || typeof core.promise !== 'function') {
+  if (core === undefined || typeof core.promise !== 'function' || typeof core.getConnection !== 'function') {
     throw new PulseConfigError(
       `${optionPath}.pool`,
       'expected a mysql2 pool (createPool from mysql2 or mysql2/promise)',
     );
   }
-  const promisePool = core.promise();
+  const own = new KeptConnection(mysqlConnectionDriver(core));
   const warnAt = options.saturationWarn ?? 0.9;
   return {
     name,
     critical: options.critical ?? true,
     interval: options.interval,
     timeout: options.timeout,
-    async check(): Promise<HealthCheckResult> {
+    readiness: options.readiness,
+    async check({ signal }): Promise<HealthCheckResult> {
       const stats =
         core._allConnections !== undefined
           ? {
@@ -41,8 +46,9 @@ export function mysqlCheck(name: string, options: PoolCheckOptions, optionPath: 
               max: core.config?.connectionLimit ?? 10,
             }
           : undefined;
-      await promisePool.query('SELECT 1');
+      await own.ping(signal);
       return saturationResult(stats, warnAt);
     },
+    close: () => own.close(),
   };
 }

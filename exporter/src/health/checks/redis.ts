@@ -19,6 +19,7 @@ export function redisCheck(name: string, options: RedisCheckOptions): HealthChec
     critical: options.critical ?? true,
     interval: options.interval,
     timeout: options.timeout,
+    readiness: options.readiness,
     async check(): Promise<HealthCheckResult> {
       const reply = await client.ping();
       const details: Record<string, unknown> = {};
