@@ -1,5 +1,5 @@
 import { dirname, isAbsolute, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { parseFrameLine } from '../stack/v8-frame';
 import { checkoutCallSite } from './checkout';
 
 // The application line that ran a query: the first stack frame that is neither Node's, a
@@ -14,42 +14,19 @@ export interface CallSiteHolder {
   stack?: string;
 }
 
-function fileOfFrame(line: string): string | undefined {
-  let location: string;
-  const open = line.lastIndexOf('(');
-  if (line.endsWith(')') && open !== -1) location = line.slice(open + 1, -1);
-  else {
-    const at = line.indexOf('at ');
-    if (at === -1) return undefined;
-    location = line.slice(at + 3);
-    if (location.startsWith('async ')) location = location.slice(6);
-  }
-  return location;
-}
-
-function stripPosition(location: string): { file: string; line: string } | undefined {
-  const lastColon = location.lastIndexOf(':');
-  if (lastColon <= 0) return undefined;
-  const lineColon = location.lastIndexOf(':', lastColon - 1);
-  if (lineColon <= 0) return undefined;
-  const line = location.slice(lineColon + 1, lastColon);
-  let file = location.slice(0, lineColon);
-  if (file.startsWith('file://')) {
-    try {
-      file = fileURLToPath(file);
-    } catch {
-      return undefined;
-    }
-  }
-  return { file, line };
+/** The file and line of one stack frame line, when it has an absolute file and a line. */
+function frameFile(text: string): { file: string; line: number } | undefined {
+  const frame = parseFrameLine(text);
+  // node:internal, native code and other non-files (eval frames carry their eval call's file).
+  if (frame === undefined || frame.line === undefined || !isAbsolute(frame.file)) return undefined;
+  return { file: frame.file, line: frame.line };
 }
 
 /** Pulse's own source folder (src/ or dist/), found from this module's own stack frame. */
 function pulseRoot(): string | undefined {
   const stack = new Error().stack ?? '';
   const frame = stack.split('\n')[1];
-  const location = frame === undefined ? undefined : fileOfFrame(frame);
-  const parsed = location === undefined ? undefined : stripPosition(location);
+  const parsed = frame === undefined ? undefined : frameFile(frame);
   if (parsed === undefined) return undefined;
   const dir = dirname(parsed.file);
   // Bundled: dist/<chunk>.js. From source: src/db/caller.ts.
@@ -80,12 +57,9 @@ export function applicationFrame(holder: CallSiteHolder): string | undefined {
   if (typeof stack !== 'string') return undefined;
   const lines = stack.split('\n');
   for (let i = 1; i < lines.length; i++) {
-    const location = fileOfFrame(lines[i]!.trim());
-    if (location === undefined) continue;
-    const parsed = stripPosition(location);
+    const parsed = frameFile(lines[i]!);
     if (parsed === undefined) continue;
     const { file } = parsed;
-    if (!isAbsolute(file)) continue; // node:internal, <anonymous>, eval
     if (file.includes(nodeModules)) continue;
     if (ownRoot !== undefined && (file === ownRoot || file.startsWith(ownRoot + sep))) continue;
     const shown = relative(process.cwd(), file);

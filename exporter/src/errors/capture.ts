@@ -114,6 +114,7 @@ export class ErrorRecorder {
       thrown.stack,
       this.options.appRoot,
       this.options.stackFrames,
+      thrown.message,
     );
     let truncated = message.truncated || stack.truncated;
 
@@ -122,7 +123,7 @@ export class ErrorRecorder {
       level: 'error',
       message: message.value,
       [LOG_METADATA.errorType]: errorType,
-      [LOG_METADATA.fingerprint]: fingerprint(thrown.errorClass, thrown.message, stack.topAppFrame),
+      [LOG_METADATA.fingerprint]: fingerprint(thrown.errorClass, thrown.message, stack.throwSite),
       error_class: thrown.errorClass,
       origin: source.origin,
       handled: source.origin === 'express' || source.origin === 'captureException',

@@ -1,7 +1,20 @@
-import { fingerprint, normaliseMessage } from './fingerprint';
+import { fingerprint, functionName, normaliseMessage } from './fingerprint';
 import type { StackFrame } from './stack';
 
-const frame = (fn: string, file: string, line = 10): StackFrame => ({ fn, file, line, column: 5, app: true });
+const frame = (fn: string, file: string, line = 10, extra: Partial<StackFrame> = {}): StackFrame => ({
+  fn,
+  file,
+  portableFile: file,
+  line,
+  column: 5,
+  app: true,
+  origin: 'app',
+  async: false,
+  construct: false,
+  eval: false,
+  location: `${file}:${line}:5`,
+  ...extra,
+});
 
 describe('normaliseMessage', () => {
   it.each([
@@ -20,20 +33,40 @@ describe('normaliseMessage', () => {
   });
 });
 
+describe('functionName', () => {
+  it.each([
+    ['loadUser', false, 'loadUser'],
+    ['UserService.load', false, 'load'],
+    ['AdminService.load', false, 'load'],
+    ['module.exports.load', false, 'load'],
+    ['Layer.handle [as handle_request]', false, 'handle'],
+    ['Order', true, 'new Order'],
+    ['Object.<anonymous>', false, '<anonymous>'],
+    ['', false, ''],
+  ])('%s (new: %s) → %s', (fn, construct, expected) => {
+    expect(functionName({ fn, construct })).toBe(expected);
+  });
+});
+
 describe('fingerprint', () => {
-  it('is the same for the same bug whatever the ids, and stable (restarts give the same value)', () => {
+  it('is the same for the same bug whatever the ids and lines, and stable (restarts give the same value)', () => {
     const a = fingerprint('NotFound', 'User 42 not found', frame('loadUser', 'src/users.js', 10));
     const b = fingerprint('NotFound', 'User 9001 not found', frame('loadUser', 'src/users.js', 14));
     expect(a).toBe(b);
     expect(a).toMatch(/^[0-9a-f]{16}$/);
-    expect(a).toBe(fingerprint('NotFound', 'User 7 not found', frame('async loadUser', 'src/users.js')));
+    expect(a).toBe(fingerprint('NotFound', 'User 7 not found', frame('loadUser', 'src/users.js', 3, { async: true })));
+    // A subclass instance running the same method: V8 prints the receiver's type.
+    expect(fingerprint('NotFound', 'User 7 not found', frame('UserService.load', 'src/users.js'))).toBe(
+      fingerprint('NotFound', 'User 7 not found', frame('AdminService.load', 'src/users.js')),
+    );
   });
 
-  it('differs by class, by message shape and by throwing function', () => {
+  it('differs by class, by message shape, by throwing function and by file', () => {
     const base = fingerprint('NotFound', 'User 42 not found', frame('loadUser', 'src/users.js'));
     expect(fingerprint('TypeError', 'User 42 not found', frame('loadUser', 'src/users.js'))).not.toBe(base);
     expect(fingerprint('NotFound', 'Order 42 not found', frame('loadUser', 'src/users.js'))).not.toBe(base);
     expect(fingerprint('NotFound', 'User 42 not found', frame('loadAdmin', 'src/users.js'))).not.toBe(base);
+    expect(fingerprint('NotFound', 'User 42 not found', frame('loadUser', 'src/admins.js'))).not.toBe(base);
     expect(fingerprint('NotFound', 'User 42 not found', undefined)).not.toBe(base);
   });
 });
