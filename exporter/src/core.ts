@@ -1,4 +1,5 @@
 import type { RequestContext } from './context/request-context';
+import type { InternalErrorSignal } from './catalog/pulse';
 import type { ResolvedOptions } from './config/options';
 import type { EventSink } from './events';
 import type { MetricRegistry } from './metrics/registry';
@@ -32,7 +33,7 @@ export interface PulseCore {
   readonly metrics: MetricRegistry;
   events: EventSink;
   /** Counts a failure inside Pulse (`pulse_internal_errors_total{signal}`); never throws. */
-  internalError(signal: string, error: unknown): void;
+  internalError(signal: InternalErrorSignal, error: unknown): void;
   /** Runs at `pulse.shutdown()`, in reverse order of registration. */
   onShutdown(fn: () => void | Promise<void>): void;
   /**

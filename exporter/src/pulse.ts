@@ -1,5 +1,5 @@
 import * as promClient from 'prom-client';
-import { pulseInternalErrors } from './catalog/pulse';
+import { INTERNAL_ERROR_SIGNALS, pulseInternalErrors } from './catalog/pulse';
 import type { PulseOptions, ResolvedOptions } from './config/options';
 import { resolveOptions } from './config/options';
 import type { EndpointHandler, PulseCore } from './core';
@@ -58,6 +58,7 @@ export function createPulse(options: PulseOptions): Pulse {
     seriesLimits: resolved.metrics.seriesLimits,
   });
   const internalErrors = metrics.counter(pulseInternalErrors);
+  internalErrors.seed(INTERNAL_ERROR_SIGNALS.map((signal) => [signal]));
   const shutdownHooks: (() => void | Promise<void>)[] = [];
   const endpoints = new Map<string, EndpointHandler>();
   const requestEndHooks: Parameters<PulseCore['onRequestEnd']>[0][] = [];

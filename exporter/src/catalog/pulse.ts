@@ -23,6 +23,24 @@ export const pulseScrapeDuration = defineMetric({
   signal: 'pulse',
 });
 
+/**
+ * `signal` values of `pulse_internal_errors_total`: the signals, plus Pulse's own metrics
+ * endpoint and its shutdown. Every one is exposed at 0 from the start, so an alert on
+ * `increase()` sees the first error.
+ */
+export const INTERNAL_ERROR_SIGNALS = [
+  'http',
+  'db',
+  'runtime',
+  'deps',
+  'health',
+  'errors',
+  'logs',
+  'metrics',
+  'shutdown',
+] as const;
+export type InternalErrorSignal = (typeof INTERNAL_ERROR_SIGNALS)[number];
+
 export const pulseInternalErrors = defineMetric({
   name: 'pulse_internal_errors_total',
   type: 'counter',

@@ -1,6 +1,6 @@
 import type { DestinationStream, Logger } from 'pino';
 import pino from 'pino';
-import { LOKI_LABELS, pulseLogEventsTruncated } from '../catalog/logs';
+import { EVENT_KINDS, LOKI_LABELS, pulseLogEventsTruncated } from '../catalog/logs';
 import type { PulseCore } from '../core';
 import type { CustomEventInput } from './custom-events';
 import { customEvent } from './custom-events';
@@ -42,6 +42,7 @@ export function createLogsSignal(core: PulseCore): { api: LogsApi } {
   const { logs, serviceName, env } = core.options;
   const count = logOutcomeCounter(core);
   const truncated = core.metrics.counter(pulseLogEventsTruncated);
+  truncated.seed(EVENT_KINDS.map((kind) => [kind]));
 
   let pipeline: LogPipeline | undefined;
   let destination: DestinationStream;

@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { pulseLogBufferBytes, pulseLogEvents } from '../catalog/logs';
+import { LOG_OUTCOME_REASONS, pulseLogBufferBytes, pulseLogEvents } from '../catalog/logs';
 import type { PulseCore } from '../core';
 import type { CounterSeries } from '../metrics/counter';
 import type { DeliveryReport, FlushedMessage, ShipperConfig, WorkerData } from './worker/protocol';
@@ -51,6 +51,10 @@ export interface LogPipeline {
 /** Counts log outcomes in Pulse's registry; series are cached by key (a handful of outcome/reason pairs). */
 export function logOutcomeCounter(core: PulseCore): (outcome: string, reason: string, n: number) => void {
   const counter = core.metrics.counter(pulseLogEvents);
+  // Every outcome/reason pair the catalog knows is exposed at 0 from the start.
+  counter.seed(
+    Object.entries(LOG_OUTCOME_REASONS).flatMap(([outcome, reasons]) => reasons.map((reason) => [outcome, reason])),
+  );
   const series = new Map<string, CounterSeries>();
   return (outcome, reason, n) => {
     const key = outcome + ':' + reason;

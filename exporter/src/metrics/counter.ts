@@ -32,6 +32,14 @@ export class Counter extends LabelledMetric<CounterSeries> {
     return new CounterSeries(labelValues, labelPairs);
   }
 
+  /**
+   * Creates these series at 0 now, so a scrape shows them before anything happened: `increase()`
+   * and alerts then see the first event (a series that appears at 1 has no increase to show).
+   */
+  seed(labelSets: Iterable<readonly string[]>): void {
+    for (const labelValues of labelSets) this.seriesFor(labelValues);
+  }
+
   inc(labelValues: readonly string[], amount = 1): void {
     this.seriesFor(labelValues).inc(amount);
   }

@@ -1,7 +1,7 @@
 import type { MetricDefinition } from '../catalog/types';
 import type { ChunkWriter } from './chunk-writer';
 import type { ExpositionFormat } from './exposition';
-import { formatNumber, renderExemplar } from './exposition';
+import { formatCanonicalFloat, renderExemplar } from './exposition';
 import type { OverflowListener, SeriesBase } from './labelled-metric';
 import { LabelledMetric } from './labelled-metric';
 
@@ -59,7 +59,7 @@ export class HistogramSeries implements SeriesBase {
 
 export class Histogram extends LabelledMetric<HistogramSeries> {
   private readonly bounds: Float64Array;
-  /** `le="0.005"} ` … `le="+Inf"} ` as bytes, rendered once. */
+  /** `le="0.005"} ` … `le="1.0"} ` … `le="+Inf"} ` as bytes, rendered once. */
   private readonly leBytes: Buffer[];
   readonly linesPerSeries: number;
 
@@ -73,7 +73,8 @@ export class Histogram extends LabelledMetric<HistogramSeries> {
       if (!(buckets[i]! > buckets[i - 1]!)) throw new Error(`${def.name}: buckets must ascend`);
     }
     this.bounds = Float64Array.from(buckets);
-    this.leBytes = [...buckets.map((b) => `le="${formatNumber(b)}"} `), 'le="+Inf"} '].map((l) => Buffer.from(l));
+    // Canonical floats (`1.0`), so the stored series are the same on Prometheus 2 and 3.
+    this.leBytes = [...buckets, Infinity].map((b) => Buffer.from(`le="${formatCanonicalFloat(b)}"} `));
     this.linesPerSeries = buckets.length + 3;
   }
 

@@ -2,7 +2,7 @@ import type { Registry } from 'prom-client';
 import type { MetricDefinition } from '../catalog/types';
 import { Counter } from './counter';
 import type { ExpositionFormat } from './exposition';
-import { escapeLabelValue, formatNumber, renderFamilyHeader } from './exposition';
+import { canonicalBound, escapeLabelValue, formatCanonicalFloat, formatNumber, renderFamilyHeader } from './exposition';
 import { Gauge } from './gauge';
 import { Histogram } from './histogram';
 import type { MetricRegistry } from './registry';
@@ -48,10 +48,15 @@ export async function serializePromClientRegistry(registry: Registry, format: Ex
   for (const family of data) {
     out += renderFamilyHeader(format, family.name, family.type, family.help, '');
     const counterSample = family.type === 'counter' ? family.name.replace(/_total$/, '') + '_total' : undefined;
+    const boundLabel = family.type === 'histogram' ? 'le' : family.type === 'summary' ? 'quantile' : undefined;
     for (const v of family.values ?? []) {
-      const labels = hasDefaults
+      const labels: Record<string, string | number> = hasDefaults
         ? { ...defaultLabels, ...v.sharedLabels, ...v.labels }
         : { ...v.sharedLabels, ...v.labels };
+      // prom-client writes `le="1"`; Pulse writes every bucket bound and quantile canonically.
+      if (boundLabel !== undefined && labels[boundLabel] !== undefined) {
+        labels[boundLabel] = canonicalBound(labels[boundLabel]);
+      }
       const pairs = Object.entries(labels)
         .map(([k, value]) => `${k}="${escapeLabelValue(String(value))}"`)
         .join(',');
@@ -90,7 +95,7 @@ function adapterFor(def: MetricDefinition, registry: MetricRegistry) {
           series.counts.forEach((c, i) => {
             cumulative += c;
             values.push({
-              labels: { ...labels, le: bounds[i] === Infinity ? '+Inf' : bounds[i]! },
+              labels: { ...labels, le: formatCanonicalFloat(bounds[i]!) },
               value: cumulative,
               metricName: `${def.name}_bucket`,
             });

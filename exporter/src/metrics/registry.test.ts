@@ -40,7 +40,7 @@ describe('MetricRegistry', () => {
       'test_latency_seconds_bucket{route="/a",le="0.1"} 2',
     );
     expect(sample(text, 'test_latency_seconds_bucket{route="/a",le="0.5"}')).toMatch(/ 4$/);
-    expect(sample(text, 'test_latency_seconds_bucket{route="/a",le="1"}')).toMatch(/ 5$/);
+    expect(sample(text, 'test_latency_seconds_bucket{route="/a",le="1.0"}')).toMatch(/ 5$/);
     expect(sample(text, 'test_latency_seconds_bucket{route="/a",le="+Inf"}')).toMatch(/ 6$/);
     expect(sample(text, 'test_latency_seconds_count{route="/a"}')).toMatch(/ 6$/);
     expect(Number(sample(text, 'test_latency_seconds_sum{route="/a"}')!.split(' ')[1])).toBeCloseTo(4.85);

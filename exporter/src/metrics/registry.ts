@@ -133,5 +133,7 @@ export class MetricRegistry {
   private add(metric: AnyMetric): void {
     this.metrics.push(metric);
     this.byName.set(metric.def.name, metric);
+    // A metric with labels can reach its cap: its drop counter exists at 0 from the start.
+    if (metric !== this.droppedSeries && metric.def.labelNames.length > 0) this.droppedSeries.seed([[metric.def.name]]);
   }
 }
