@@ -20,6 +20,63 @@ describe('excluded paths', () => {
   it('is undefined when nothing is excluded', () => {
     expect(compileExcludedPaths([])).toBeUndefined();
   });
+
+  // Every glob shape, against what the RegExp-compiled globs answered before (semantics kept).
+  it.each([
+    ['/assets/*.*.*.js', '/assets/app.1f2e.min.js', true],
+    ['/assets/*.*.*.js', '/assets/app.js', false],
+    ['/assets/*.*.*.js', '/assets/a/b.c.d.js', false],
+    ['/files/*-*-*-*.txt', '/files/a-b-c-d.txt', true],
+    ['/files/*-*-*-*.txt', '/files/a-b-c.txt', false],
+    ['/**/**/**/x', '/a/b/c/x', true],
+    ['/**/**/**/x', '/a//b/x', true],
+    ['/**/**/**/x', '/a/x', false],
+    ['/internal/**', '/internal/', true],
+    ['/internal/**', '/internal', false],
+    ['/**', '/', true],
+    ['*', '/x', false],
+    ['/*', '/', true],
+    ['/*/', '/x/', true],
+    ['/*/', '/x', false],
+    ['/v1/*/items', '/v1/42/items/', true],
+    ['/v1/*/items', '/v1//items', true],
+    ['/v1/*/items', '/v1/a/b/items', false],
+    ['/a+b(c)$', '/a+b(c)$', true],
+    ['/a+b(c)$', '/aab(c)', false],
+    ['/x/**/y/*', '/x/y/z', false], // `**` matches text between the two "/", not the slashes
+    ['/x/**/y/*', '/x//y/z', true],
+    ['/x/**/y/*', '/x/1/2/y/z', true],
+    ['/x/**/y/*', '/x/1/2/y/z/w', false],
+    ['/**.map', '/static/js/app.js.map?v=1', true],
+    ['/**.map', '/static/js/app.js', false],
+  ])('%s on %s: %s', (glob, url, expected) => {
+    expect(compileExcludedPaths([glob])!(url)).toBe(expected);
+  });
+
+  it('answers as the RegExp-compiled globs did on thousands of short paths', () => {
+    const globs = ['/a/*', '/**/b', '/*-*', '/a/**/c*', '/*.*.x', '/**/**'];
+    const oldMatcher = (glob: string): RegExp => {
+      let src = '';
+      for (let i = 0; i < glob.length; i++) {
+        if (glob[i] === '*') src += glob[i + 1] === '*' ? (i++, '.*') : '[^/]*';
+        else src += /[.+?^${}()|[\]\\]/.test(glob[i]!) ? '\\' + glob[i] : glob[i];
+      }
+      return new RegExp('^(?:' + src + ')/?$');
+    };
+    const alphabet = ['/', 'a', 'b', 'c', '-', '.', 'x'];
+    let seed = 7;
+    const random = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+    const disagreements: string[] = [];
+    for (const glob of globs) {
+      const mine = compileExcludedPaths([glob])!;
+      const theirs = oldMatcher(glob);
+      for (let k = 0; k < 3000; k++) {
+        const path = '/' + Array.from({ length: random(9) }, () => alphabet[random(alphabet.length)]).join('');
+        if (mine(path) !== theirs.test(path)) disagreements.push(`${glob} ${path}`);
+      }
+    }
+    expect(disagreements).toEqual([]);
+  });
 });
 
 describe('method normalisation', () => {

@@ -1,0 +1,2 @@
+export * from './redact';
+export { maskSecrets } from './mask-secrets';

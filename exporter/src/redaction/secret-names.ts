@@ -1,0 +1,18 @@
+// Names whose values are never shown: headers, query parameters, JSON fields, `name=value` pairs
+// in free text. Tested against one name at a time (at most 64 characters), never against a
+// whole text, so a user-supplied pattern cannot make a scan slow.
+
+export const DEFAULT_SECRET_NAME =
+  /pass(word|wd|phrase)?|pwd|secret|token|api[-_]?key|access[-_]?key|auth|session|cookie|credential|signature|private|jwt|otp|ssn|cvv|cvc|card[-_.]?(number|no)|iban|connection[-_]?string|dsn|^(sig|key|pw)$/i;
+
+/** Longest name tested; longer words are not names. */
+export const MAX_NAME_LENGTH = 64;
+
+/** A copy without the `g`/`y` flags, whose `lastIndex` would make `test()` answer differently each call. */
+export function statelessPattern(pattern: RegExp): RegExp {
+  return new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ''));
+}
+
+export function isSecretName(name: string, secretName: RegExp): boolean {
+  return name.length <= MAX_NAME_LENGTH && secretName.test(name);
+}
