@@ -58,6 +58,39 @@ describe('postgres (pg Pool)', () => {
     expect(pool.options.connectionString).toContain('S3cretPw1'); // the input did hold it
   });
 
+  test('every connection of the pool held by the app: SELECT 1 answers on the check’s own connection, degraded', async () => {
+    const pool = new pg.Pool({ ...PG, max: 2 });
+    cleanups.push(() => pool.end());
+    const held = await Promise.all([pool.connect(), pool.connect()]);
+    try {
+      const report = await pulseWith({ postgres: { pool } }, { timeout: 1000 }).health.run();
+      expect(report.checks.postgres).toMatchObject({
+        status: 'degraded',
+        error: 'pool saturated: 2 of 2 connections in use',
+      });
+      expect(report.ready).toBe(true);
+    } finally {
+      for (const client of held) client.release();
+    }
+  });
+
+  test('the check’s connection is closed when Pulse shuts down', async () => {
+    const appName = `pulse-builtin-${process.pid}`;
+    const pool = new pg.Pool({ ...PG, application_name: appName });
+    cleanups.push(() => pool.end());
+    const admin = new pg.Client(PG);
+    await admin.connect();
+    cleanups.push(() => admin.end());
+    const backends = async (): Promise<number> =>
+      (await admin.query('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [appName])).rowCount ?? 0;
+    const pulse = pulseWith({ postgres: { pool } });
+    expect((await pulse.health.run()).checks.postgres?.status).toBe('healthy');
+    expect(await backends()).toBe(1);
+    await pulse.shutdown();
+    for (let i = 0; i < 50 && (await backends()) > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await backends()).toBe(0);
+  });
+
   test('degraded when the pool is nearly exhausted', async () => {
     const pool = new pg.Pool({ ...PG, max: 4 });
     cleanups.push(() => pool.end());
@@ -110,9 +143,53 @@ describe('mysql (mysql2 pool, MariaDB)', () => {
     }
   });
 
+  test('every connection of the pool held by the app: SELECT 1 answers on the check’s own connection, degraded', async () => {
+    const pool = mysqlPromise.createPool({ ...MYSQL, connectionLimit: 2 });
+    cleanups.push(() => pool.end());
+    const held = await Promise.all([pool.getConnection(), pool.getConnection()]);
+    try {
+      const report = await pulseWith({ mysql: { pool } }, { timeout: 1000 }).health.run();
+      expect(report.checks.mysql).toMatchObject({
+        status: 'degraded',
+        error: 'pool saturated: 2 of 2 connections in use',
+      });
+      expect(report.ready).toBe(true);
+    } finally {
+      for (const conn of held) conn.release();
+    }
+  });
+
   test('something that is not a mysql2 pool is a config error naming the option', () => {
     expect(() => pulseWith({ mysql: { pool: { query: () => undefined } } })).toThrow(PulseConfigError);
     expect(() => pulseWith({ mysql: { pool: { query: () => undefined } } })).toThrow(/health\.checks\.mysql\.pool/);
+  });
+});
+
+describe('readiness thresholds', () => {
+  test('option errors name the innermost field', () => {
+    const pool = new pg.Pool(PG);
+    cleanups.push(() => pool.end());
+    const errorOf = (fn: () => unknown): { path?: string; message: string } => {
+      try {
+        fn();
+      } catch (err) {
+        return err as { path?: string; message: string };
+      }
+      throw new Error('expected an error');
+    };
+    const top = errorOf(() => pulseWith({}, { readiness: { failureThreshold: 0 } }));
+    expect(top).toBeInstanceOf(PulseConfigError);
+    expect(top.path).toBe('health.readiness.failureThreshold');
+    expect(top.message).toMatch(/integer from 1 to 1000/);
+    expect(errorOf(() => pulseWith({ postgres: { pool, readiness: { successThreshold: 1.5 } } })).path).toBe(
+      'health.checks.postgres.readiness.successThreshold',
+    );
+    expect(errorOf(() => pulseWith({ postgres: [{ pool }, { pool, readiness: { failureThreshold: -2 } }] })).path).toBe(
+      'health.checks.postgres[1].readiness.failureThreshold',
+    );
+    expect(() =>
+      pulseWith({}).health.add({ name: 'x', check: () => true, readiness: { failureThreshold: 0 } }),
+    ).toThrow(/readiness\.failureThreshold of "x" must be a whole number of runs from 1 to 1000, got 0/);
   });
 });
 
