@@ -6,14 +6,14 @@ import type { RequestContext } from '../context/request-context';
 import { currentContext } from '../context/request-context';
 import type { PulseCore } from '../core';
 import type { PulseEvent } from '../events';
-import { boundedCopy, cutString } from '../logs/bounded-value';
+import { redactText, redactValue } from '../redaction';
 import type { CounterSeries } from '../metrics/counter';
 import { errorTypeOf, statusOf } from './classify';
 import type { EventBudget } from './event-budget';
 import { fingerprint } from './fingerprint';
 import type { ResolvedErrorsOptions } from './options';
-import type { RequestRecorder } from './redact';
-import { compileRequestRecorder, maskSecrets } from './redact';
+import type { RequestRecorder } from './request-recorder';
+import { compileRequestRecorder } from './request-recorder';
 import { trimStack } from './stack';
 
 // Turns a thrown value into an `error` event (classified, fingerprinted, redacted) and a count
@@ -42,6 +42,8 @@ export interface CaptureSource extends CaptureContext {
 }
 
 const MAX_MESSAGE = 2048;
+/** A trimmed stack is a few dozen short frames; a message spread over many lines is cut here. */
+const MAX_STACK = 16 * 1024;
 
 function describeThrown(err: unknown): {
   errorClass: string;
@@ -108,7 +110,8 @@ export class ErrorRecorder {
 
     const { secretPattern } = this.options.request;
     const thrown = describeThrown(err);
-    const message = cutString(maskSecrets(thrown.message, secretPattern), MAX_MESSAGE);
+    // Cut, then mask: a driver error echoing a 90 KB value costs what a 2 KB one does.
+    const message = redactText(thrown.message, MAX_MESSAGE, secretPattern);
     const stack = trimStack(
       `${thrown.errorClass}: ${message.value}`,
       thrown.stack,
@@ -133,12 +136,13 @@ export class ErrorRecorder {
     if (ctx !== undefined) event[LOG_METADATA.method] = ctx.method;
     if (status !== undefined) event[LOG_METADATA.status] = String(status);
     if (thrown.code !== undefined) event.error_code = thrown.code;
-    // The header line is the masked message; frames are code locations, not data.
-    event.stack = stack.text;
+    // The header line is the masked message; the whole text is masked again because a message
+    // V8 spread over several lines can reach the frames' part of the stack.
+    event.stack = redactText(stack.text, MAX_STACK, secretPattern).value;
     const cause = (err as { cause?: unknown } | null)?.cause;
     if (cause !== undefined) {
       const c = describeThrown(cause);
-      event.cause = cutString(maskSecrets(`${c.errorClass}: ${c.message}`, secretPattern), MAX_MESSAGE).value;
+      event.cause = redactText(`${c.errorClass}: ${c.message}`, MAX_MESSAGE, secretPattern).value;
     }
     if (source.request !== undefined) {
       const recorded = this.recordRequest(source.request);
@@ -146,12 +150,16 @@ export class ErrorRecorder {
       truncated ||= recorded.truncated;
     }
     if (source.metadata !== undefined) {
-      const m = boundedCopy(source.metadata);
+      const m = redactValue(source.metadata, undefined, secretPattern);
       event.metadata = m.value;
       truncated ||= m.truncated;
     }
     if (source.tags !== undefined)
-      event.tags = boundedCopy(source.tags, { maxBytes: 4096, maxDepth: 1, maxKeys: 20, maxString: 256 }).value;
+      event.tags = redactValue(
+        source.tags,
+        { maxBytes: 4096, maxDepth: 1, maxKeys: 20, maxString: 256 },
+        secretPattern,
+      ).value;
     if (truncated) {
       event.truncated = true;
       this.truncated.inc();

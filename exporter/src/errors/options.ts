@@ -1,5 +1,6 @@
 import { PulseConfigError } from '../config/errors';
 import { anyOf, arrayOf, bool, instance, literal, num, object, str } from '../config/schema';
+import { DEFAULT_SECRET_NAME } from '../redaction/secret-names';
 
 // Options of the errors signal: `createPulse({ errors: { … } })`. Validated at createPulse().
 
@@ -53,8 +54,8 @@ export const DEFAULT_RECORDED_HEADERS = [
 /** Never recorded, whatever the options say. */
 export const NEVER_RECORDED_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'set-cookie'];
 
-export const DEFAULT_SECRET_PATTERN =
-  /pass(word|wd|phrase)?|secret|token|api[-_]?key|access[-_]?key|auth|session|cookie|credential|signature|private|jwt|otp|ssn|cvv|cvc|card[-_.]?(number|no)|iban/i;
+/** The names every sink redacts (../redaction/secret-names.ts). */
+export const DEFAULT_SECRET_PATTERN = DEFAULT_SECRET_NAME;
 
 export const errorsOptionsSchema = object({
   captureUncaught: bool(),

@@ -313,7 +313,7 @@ function cardNumbersIn(text: string, positions: number[]): [number, number][] {
         const endsWord =
           b === count ? !is(WORD_CHAR, text.charCodeAt(positions[b - 1]! + 1)) : positions[b - 1]! + 1 < positions[b]!;
         // The last digit (index b-1) is not doubled; every other one going left is.
-        const sums = luhnSums[(b - 1) & 1];
+        const sums = (b - 1) & 1 ? luhnSums[1] : luhnSums[0];
         const sum = sums[b]! - sums[a]!;
         if (endsWord && sum % 10 === 0) match = b;
       }
