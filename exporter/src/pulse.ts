@@ -21,6 +21,7 @@ import type { ErrorsApi } from './errors/index';
 import { createErrorsSignal } from './errors/index';
 import type { Middleware } from './http/middleware';
 import { createHttpSignal } from './http/middleware';
+import { ownEndpointMatcher } from './http/own-endpoints';
 import type { ExpositionFormat } from './metrics/exposition';
 import { exposeInPromClient } from './metrics/prom-client-bridge';
 import { MetricRegistry } from './metrics/registry';
@@ -105,25 +106,24 @@ export function createPulse(options: PulseOptions): Pulse {
   const errors = createErrorsSignal(core);
 
   const mountedApps = new WeakSet<object>();
+  // `/METRICS` and `/health/` too: Express routes case-insensitively, with or without the slash.
+  const ownEndpoint = ownEndpointMatcher([...endpoints.keys()]);
   // The HTTP signal excludes every endpoint the signals added, and answers them itself on apps
   // passed to mount(), before any route or 404 handler of the app can shadow them.
   const http = createHttpSignal(core, [...endpoints.keys()], requestEndHooks, {
     serveEndpoint(req, res) {
       const app = (req as { app?: object }).app;
       if (app === undefined || !mountedApps.has(app) || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
-      const url = req.url ?? '/';
-      const q = url.indexOf('?');
-      const endpoint = endpoints.get(q === -1 ? url : url.slice(0, q));
+      const path = ownEndpoint(req.url ?? '/');
+      const endpoint = path === undefined ? undefined : endpoints.get(path);
       if (endpoint === undefined) return false;
       endpoint(req, res);
       return true;
     },
     onFirstRequest(req) {
-      // Express loaded from somewhere Pulse did not look: patch it now; routes registered before
-      // this request lack mount templates until the app restarts.
-      const app = (req as { app?: object }).app;
-      const proto = app === undefined ? undefined : routerPrototypeOfApp(app);
-      if (proto !== undefined && !isPatched(proto)) patchRouterPrototype(proto);
+      // Routes registered before createPulse() (route modules imported first) or on an Express
+      // copy Pulse did not find get their templates now, before this request is routed.
+      templateAppRoutes((req as { app?: object }).app);
     },
   });
   const unexpose = exposeInPromClient(promRegistry, metrics);

@@ -13,8 +13,10 @@ import { newTraceId, traceIdFromTraceparent } from '../context/trace-id';
 import type { PulseCore, RequestEnd } from '../core';
 import type { GaugeSeries } from '../metrics/gauge';
 import type { HistogramSeries } from '../metrics/histogram';
+import { untemplatedRoute } from '../express/untemplated-route';
 import { compileExcludedPaths } from './exclude-paths';
 import { InFlightRequests } from './in-flight';
+import { ownEndpointMatcher } from './own-endpoints';
 import { METHOD_INDEX, normaliseMethod } from './methods';
 
 type Req = IncomingMessage & { originalUrl?: string };
@@ -56,7 +58,8 @@ export function createHttpSignal(
   const requestSize = core.metrics.histogram(httpServerRequestBodySize);
   const responseSize = core.metrics.histogram(httpServerResponseBodySize);
   const active = core.metrics.gauge(httpServerActiveRequests);
-  const isExcluded = compileExcludedPaths([...extraExcludedPaths, ...http.excludePaths]);
+  const isExcluded = compileExcludedPaths(http.excludePaths);
+  const ownEndpoint = ownEndpointMatcher(extraExcludedPaths);
   const traceIdHeader = http.traceIdHeader;
   const routeName = http.routeName;
   const exemplars = metricOptions.exemplars;
@@ -169,8 +172,9 @@ export function createHttpSignal(
       firstRequest = false;
       onFirstRequest?.(req);
     }
-    // Pulse's own endpoints are among the excluded paths: only those requests pay for the lookup.
-    if (isExcluded !== undefined && isExcluded(req.originalUrl ?? req.url ?? '/')) {
+    // Pulse's own endpoints (in any case, as Express routes them) and the excluded paths are not measured.
+    const url = req.originalUrl ?? req.url ?? '/';
+    if (ownEndpoint(url) !== undefined || (isExcluded !== undefined && isExcluded(url))) {
       if (serveEndpoint !== undefined && serveEndpoint(rawReq, rawRes)) return;
       return next();
     }

@@ -28,6 +28,7 @@ export const MAX_TAGS = 20;
 const MAX_TAG_VALUE = 256;
 
 function describe(v: unknown): string {
+  if (v === undefined) return 'nothing (the field is missing)';
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)}`;
@@ -47,7 +48,9 @@ export function customEvent(input: CustomEventInput): { event: PulseEvent; trunc
   if (!isPlainObject(input)) invalid('the event', 'an object { type, level?, message?, metadata?, tags? }', input);
   const { type, level = 'info', message, metadata, tags } = input;
   if (typeof type !== 'string' || !TYPE.test(type)) {
-    invalid('"type"', 'a string of 1–100 letters, digits, "_", ".", ":" or "-" starting with a letter', type);
+    const expected = 'a string of 1–100 letters, digits, "_", ".", ":" or "-" starting with a letter';
+    if (type === undefined) invalid('"type"', `given: it names the event (e.g. "signup"), ${expected}`, type);
+    invalid('"type"', expected, type);
   }
   if (!LEVELS.includes(level)) invalid('"level"', `one of ${LEVELS.join(', ')}`, level);
   if (message !== undefined && typeof message !== 'string') invalid('"message"', 'a string', message);

@@ -89,7 +89,15 @@ test('a custom event of the wrong shape throws a clear TypeError; oversized data
   expect(() => capture('signup')).toThrow(
     'pulse.capture(): the event must be an object { type, level?, message?, metadata?, tags? }, got the string "signup"',
   );
-  expect(() => capture({})).toThrow(/"type" must be a string of 1–100 letters.*got undefined/);
+  expect(() => capture({})).toThrow(
+    'pulse.capture(): "type" must be given: it names the event (e.g. "signup"), a string of 1–100 letters, digits, "_", ".", ":" or "-" starting with a letter, got nothing (the field is missing)',
+  );
+  expect(() => capture({ type: 'x', message: 5, level: undefined })).toThrow(
+    '"message" must be a string, got number 5',
+  );
+  expect(() => capture({ type: 'x', tags: { plan: undefined } })).toThrow(
+    'tag "plan" must be a string, number or boolean, got nothing (the field is missing)',
+  );
   expect(() => capture({ type: 'has spaces' })).toThrow(/"type" must be .*got the string "has spaces"/);
   expect(() => capture({ type: 'x', level: 'fatal' })).toThrow(
     'pulse.capture(): "level" must be one of debug, info, warn, error, got the string "fatal"',
