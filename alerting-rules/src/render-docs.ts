@@ -65,6 +65,8 @@ export function alertsDoc(rules: RuleSet, config: AlertConfig): string {
     'the generator writes them to `provisioning/prometheus/probes/pulse-probes.yml` (Prometheus file discovery). The',
     'Prometheus scrape job that turns them into probes:',
     '',
+    '<!-- docs-test: wrap scrape-configs -->',
+    '',
     '```yaml',
     '- job_name: blackbox',
     '  metrics_path: /probe',
