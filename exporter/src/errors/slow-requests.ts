@@ -2,6 +2,7 @@ import { LOG_METADATA, pulseLogEvents } from '../catalog/logs';
 import type { RequestContext } from '../context/request-context';
 import type { PulseCore, RequestEnd } from '../core';
 import type { RequestQueries } from '../db/n-plus-one';
+import { redactText } from '../redaction';
 import type { EventBudget } from './event-budget';
 
 // Requests over the threshold become `slow_request` events, with the slowest query patterns of
@@ -17,6 +18,9 @@ export interface SlowQuery {
   total_duration_ms: number;
 }
 
+const MAX_QUERY_TEXT = 2048;
+const MAX_ROUTE = 512;
+
 function slowestQueries(ctx: RequestContext, limit: number): SlowQuery[] | undefined {
   const state = ctx.peekSignal('db') as RequestQueries | undefined;
   if (limit === 0 || state === undefined || !(state.patterns instanceof Map) || state.patterns.size === 0)
@@ -28,7 +32,8 @@ function slowestQueries(ctx: RequestContext, limit: number): SlowQuery[] | undef
       db_system_name: p.system,
       db_operation_name: p.shape.operation,
       db_collection_name: p.shape.collection,
-      db_query_text: p.shape.text,
+      // Normalised SQL holds no literals; masked anyway, as every text Pulse ships is.
+      db_query_text: redactText(p.shape.text, MAX_QUERY_TEXT).value,
       count: p.runs,
       total_duration_ms: Math.round(p.totalMs * 1000) / 1000,
     }));
@@ -49,12 +54,13 @@ export function slowRequestHook(
     }
     const seconds = Math.round(end.durationSeconds * 1e6) / 1e6;
     const queries = slowestQueries(ctx, maxQueries);
+    const route = redactText(end.route, MAX_ROUTE).value;
     core.events.emit({
       kind: 'slow_request',
       level: 'warn',
-      message: `slow request: ${end.method} ${end.route} took ${seconds.toFixed(3)} s`,
+      message: `slow request: ${end.method} ${route} took ${seconds.toFixed(3)} s`,
       traceId: ctx.traceId,
-      route: end.route,
+      route,
       [LOG_METADATA.method]: end.method,
       [LOG_METADATA.status]: end.statusCode,
       duration_seconds: seconds,

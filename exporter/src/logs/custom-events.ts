@@ -1,7 +1,7 @@
 import { LOG_METADATA } from '../catalog/logs';
 import { currentContext } from '../context/request-context';
 import type { PulseEvent, PulseEventLevel } from '../events';
-import { boundedCopy, cutString } from './bounded-value';
+import { redactText, redactValue } from '../redaction';
 
 // `pulse.capture({ type, level, message, metadata, tags })`: custom events, as in the seeds'
 // SDKs. A call with the wrong shape (a bug at the call site, the same on every call) throws a
@@ -58,7 +58,7 @@ export function customEvent(input: CustomEventInput): { event: PulseEvent; trunc
   if (tags !== undefined && !isPlainObject(tags)) invalid('"tags"', 'an object of short string values', tags);
 
   let truncated = false;
-  const msg = cutString(message ?? type, MAX_MESSAGE);
+  const msg = redactText(message ?? type, MAX_MESSAGE);
   truncated ||= msg.truncated;
 
   let boundedTags: Record<string, string | number | boolean> | undefined;
@@ -76,7 +76,7 @@ export function customEvent(input: CustomEventInput): { event: PulseEvent; trunc
         continue;
       }
       if (typeof value === 'string') {
-        const v = cutString(value, MAX_TAG_VALUE);
+        const v = redactText(value, MAX_TAG_VALUE);
         truncated ||= v.truncated;
         boundedTags[name] = v.value;
       } else boundedTags[name] = value;
@@ -85,7 +85,7 @@ export function customEvent(input: CustomEventInput): { event: PulseEvent; trunc
 
   let boundedMetadata: unknown;
   if (metadata !== undefined) {
-    const b = boundedCopy(metadata);
+    const b = redactValue(metadata);
     boundedMetadata = b.value;
     truncated ||= b.truncated;
   }

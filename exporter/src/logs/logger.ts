@@ -1,7 +1,8 @@
 import type { DestinationStream, Logger, LoggerOptions } from 'pino';
 import pino from 'pino';
-import { LOG_METADATA } from '../catalog/logs';
+import { APP_FIELD_PREFIX, LOG_METADATA, RESERVED_LOG_FIELDS } from '../catalog/logs';
 import { currentContext } from '../context/request-context';
+import { redactLogArguments, redactLogFields } from '../redaction';
 import type { LogLevel } from './options';
 
 // Two pino loggers on one destination: `pulse.logger` for the application (its level is the
@@ -22,6 +23,26 @@ function requestFields(): object {
   };
 }
 
+/**
+ * Merges an app log call's fields over the request fields, renaming the fields Pulse reserves
+ * (`event_kind: 'error'` becomes `app_event_kind`): the line stays a `log`, never a Pulse event.
+ */
+function keepReservedFieldsForPulse(
+  onRenamed: (field: string) => void,
+): (fields: object, requestFields: object) => object {
+  return (fields, requestFields) => {
+    const merged = Object.assign(requestFields, fields) as Record<string, unknown>;
+    for (const field of RESERVED_LOG_FIELDS) {
+      if (field in merged) {
+        merged[APP_FIELD_PREFIX + field] = merged[field];
+        delete merged[field];
+        onRenamed(field);
+      }
+    }
+    return merged;
+  };
+}
+
 export interface Loggers {
   logger: Logger;
   eventLogger: Logger;
@@ -32,8 +53,11 @@ export function createLoggers(
   level: LogLevel,
   /** Fields on every line: service_name and env on stdout; none for Loki, where they are labels. */
   base: Record<string, string> | null,
+  onReservedField: (field: string) => void = () => {},
 ): Loggers {
   const common: LoggerOptions = {
+    // Only the app's logger has a mixin, so only its lines go through this.
+    mixinMergeStrategy: keepReservedFieldsForPulse(onReservedField),
     base,
     messageKey: 'msg',
     // Level names, not numbers: Loki's `level` label and Grafana's log level detection read them.
@@ -41,7 +65,21 @@ export function createLoggers(
     timestamp: pino.stdTimeFunctions.epochTime,
   };
   return {
-    logger: pino({ ...common, level, mixin: requestFields }, destination),
+    logger: pino(
+      {
+        ...common,
+        level,
+        mixin: requestFields,
+        // The app's lines are redacted like every event Pulse ships (../redaction).
+        hooks: {
+          logMethod(args, method) {
+            method.apply(this, redactLogArguments(args) as Parameters<typeof method>);
+          },
+        },
+        formatters: { ...common.formatters, bindings: redactLogFields },
+      },
+      destination,
+    ),
     eventLogger: pino({ ...common, level: 'trace' }, destination),
   };
 }
