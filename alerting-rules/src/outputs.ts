@@ -3,7 +3,7 @@ import type { AlertConfig } from './config';
 import { alertsDoc } from './render-docs';
 import { grafanaRuleFile } from './render-grafana';
 import { prometheusAlertFile, prometheusRecordingFile } from './render-prometheus';
-import { buildRules } from './rules/index';
+import { buildRules, SERVICE_LABEL } from './rules/index';
 
 // Every generated file, by path relative to the repository root. Pure: the generator writes
 // these, the staleness test compares them with what is committed.
@@ -23,12 +23,16 @@ function yamlFile(value: unknown): string {
   return HEADER + stringify(value, { lineWidth: 0, aliasDuplicateObjects: false });
 }
 
-function probeTargetGroups(config: AlertConfig): Array<{ targets: string[]; labels: { module: string } }> {
-  const modules = [...new Set(config.probes.targets.map((t) => t.module))];
-  return modules.map((module) => ({
-    targets: config.probes.targets.filter((t) => t.module === module).map((t) => t.url),
-    labels: { module },
-  }));
+/** One file_sd group per (module, service): `service_name` becomes a label of every probe series. */
+function probeTargetGroups(config: AlertConfig): Array<{ targets: string[]; labels: Record<string, string> }> {
+  const keys = [...new Set(config.probes.targets.map((t) => `${t.module}\n${t.service}`))];
+  return keys.map((key) => {
+    const [module, service] = key.split('\n') as [string, string];
+    return {
+      targets: config.probes.targets.filter((t) => t.module === module && t.service === service).map((t) => t.url),
+      labels: { module, [SERVICE_LABEL]: service },
+    };
+  });
 }
 
 export function generateOutputs(config: AlertConfig): Record<string, string> {

@@ -6,11 +6,13 @@ import type { AlertRule, RuleSet } from './types';
 //
 // A PromQL rule's expression already filters to the firing series (the comparison is part of it,
 // exactly as in the Prometheus mirror promtool tests), so Grafana fires for every series it
-// returns: reduce (last) then `abs($B) >= 0`, true for any number. Loki rules compare in Grafana
+// returns, whatever its value — as Prometheus does: reduce (last) in strict mode, which keeps
+// ±Inf and NaN (dropNN would drop them, and with them the alert), then a condition true for every
+// number, NaN included (NaN != NaN). Loki rules compare in Grafana
 // (threshold). Grafana expands `$VAR` in provisioning files: `$` is written `$$` outside annotations.
 
 const EXPR = { type: '__expr__', uid: '__expr__' } as const;
-const ANY_VALUE = 'abs($B) >= 0';
+const ANY_VALUE = '$B == $B || $B != $B';
 
 type Model = Record<string, unknown>;
 interface Query {
@@ -44,6 +46,9 @@ function expression(refId: string, model: Model): Query {
 
 const reduceLast = (refId: string, of: string) =>
   expression(refId, { type: 'reduce', expression: of, reducer: 'last', settings: { mode: 'dropNN' } });
+/** Strict mode (Grafana's default, mode ''): the last value as it is, ±Inf and NaN included. */
+const reduceLastStrict = (refId: string, of: string) =>
+  expression(refId, { type: 'reduce', expression: of, reducer: 'last', settings: { mode: '' } });
 
 function queries(rule: AlertRule, config: AlertConfig): { condition: string; data: Query[] } {
   const { prometheus, loki } = config.datasources;
@@ -53,7 +58,7 @@ function queries(rule: AlertRule, config: AlertConfig): { condition: string; dat
         condition: 'C',
         data: [
           promQuery('A', prometheus, rule.expr),
-          reduceLast('B', 'A'),
+          reduceLastStrict('B', 'A'),
           expression('C', { type: 'math', expression: ANY_VALUE }),
         ],
       };
@@ -71,15 +76,19 @@ function queries(rule: AlertRule, config: AlertConfig): { condition: string; dat
         ],
       };
     case 'server-lost':
-      // Down instances (A) and graceful stops (B) are single unlabelled series, so the math joins them.
+      // A: one series per down instance (job, instance). B, C: unlabelled counts, which Grafana's
+      // math joins to every instance. Each down instance fires while the service has more
+      // instances down than processes it stopped gracefully (see ServerLostRule).
       return {
-        condition: 'E',
+        condition: 'F',
         data: [
-          promQuery('A', prometheus, rule.downQuery),
-          lokiQuery('B', loki, rule.gracefulStopsQuery, 600),
-          reduceLast('C', 'A'),
-          reduceLast('D', 'B'),
-          expression('E', { type: 'math', expression: '$C > 0 && $D == 0' }),
+          promQuery('A', prometheus, rule.downInstancesQuery),
+          promQuery('B', prometheus, rule.downCountQuery),
+          lokiQuery('C', loki, rule.gracefulStopsQuery, 600),
+          reduceLast('D', 'A'),
+          reduceLast('E', 'B'),
+          reduceLast('G', 'C'),
+          expression('F', { type: 'math', expression: '$D >= 0 && $E > $G' }),
         ],
       };
   }
@@ -131,6 +140,7 @@ function grafanaRule(rule: AlertRule, config: AlertConfig): Record<string, unkno
       summary: grafanaTemplate(rule.summary),
       description: grafanaTemplate(rule.description),
       runbook_url: runbookUrl(config.runbookBaseUrl, rule),
+      ...(rule.dashboardUrl ? { dashboard_url: rule.dashboardUrl } : {}),
     },
   };
 }
@@ -140,12 +150,16 @@ export function grafanaRuleFile(rules: RuleSet, config: AlertConfig): Record<str
   for (const r of rules.alerts) groups.set(r.group, [...(groups.get(r.group) ?? []), r]);
   return {
     apiVersion: 1,
-    groups: [...groups].map(([name, items]) => ({
-      orgId: 1,
-      name,
-      folder: config.folder,
-      interval: '1m',
-      rules: items.map((r) => grafanaRule(r, config)),
-    })),
+    groups: [...groups].map(([name, items]) => {
+      const intervals = new Set(items.map((r) => r.evaluateEvery ?? '1m'));
+      if (intervals.size > 1) throw new Error(`rule group ${name} mixes intervals: ${[...intervals].join(', ')}`);
+      return {
+        orgId: 1,
+        name,
+        folder: config.folder,
+        interval: [...intervals][0],
+        rules: items.map((r) => grafanaRule(r, config)),
+      };
+    }),
   };
 }

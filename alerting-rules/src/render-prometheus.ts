@@ -30,7 +30,12 @@ function alertEntry(rule: AlertRule, expr: string, runbookBase: string): Record<
     expr,
     for: rule.for,
     labels: { severity: rule.severity, ...(rule.labels ?? {}) },
-    annotations: { summary: rule.summary, description: rule.description, runbook_url: runbookUrl(runbookBase, rule) },
+    annotations: {
+      summary: rule.summary,
+      description: rule.description,
+      runbook_url: runbookUrl(runbookBase, rule),
+      ...(rule.dashboardUrl ? { dashboard_url: rule.dashboardUrl } : {}),
+    },
   };
 }
 
@@ -49,9 +54,15 @@ export function prometheusAlertFile(rules: RuleSet, runbookBase: string): PromRu
 
 export function prometheusRecordingFile(recording: readonly RecordingRule[]): PromRuleFile {
   return {
-    groups: [...groupBy(recording)].map(([name, items]) => ({
-      name,
-      rules: items.map((r) => ({ record: r.record, expr: r.expr })),
-    })),
+    groups: [...groupBy(recording)].map(([name, items]) => {
+      const intervals = new Set(items.map((r) => r.interval));
+      if (intervals.size > 1) throw new Error(`recording group ${name} mixes intervals: ${[...intervals].join(', ')}`);
+      const interval = items[0]?.interval;
+      return {
+        name,
+        ...(interval ? { interval } : {}),
+        rules: items.map((r) => ({ record: r.record, expr: r.expr })),
+      };
+    }),
   };
 }

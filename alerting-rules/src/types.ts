@@ -1,7 +1,10 @@
 // The shape of a rule, defined once and rendered three ways: a Grafana-managed rule (file
 // provisioning), a Prometheus rule (the mirror promtool tests) and a section of docs/alerts.md.
 
-export type Severity = 'critical' | 'warning' | 'info';
+/** `none` is the Watchdog's: it always fires and pages nobody (monitoring-mixins convention). */
+import type { AppPage } from '../../provisioning/src/names';
+
+export type Severity = 'critical' | 'warning' | 'info' | 'none';
 
 /** What docs/alerts.md says about a rule. */
 export interface RuleDoc {
@@ -29,8 +32,14 @@ interface RuleBase {
   summary: string;
   description: string;
   doc: RuleDoc;
-  /** Extra labels besides `severity`. */
+  /** Extra labels besides `severity`; `job` and `service_name` are added when absent (see withServiceLabels). */
   labels?: Record<string, string>;
+  /** Where the notification links to: a page of the Pulse app (`overview`, `runtime` …) or an absolute URL. */
+  link?: { page: AppPage } | { url: string };
+  /** `link` resolved by buildRules: the `dashboard_url` annotation of both renderings. */
+  dashboardUrl?: string;
+  /** Grafana evaluation interval of the rule's group when slower than the default 1m (all rules of a group agree). */
+  evaluateEvery?: string;
 }
 
 /** A PromQL alert: `expr` returns the firing series (the comparison is part of it). */
@@ -50,15 +59,20 @@ export interface LokiAlertRule extends RuleBase {
 }
 
 /**
- * "Server lost": Prometheus (`up`) and Loki (no graceful stop) combined in Grafana, so a rollout
+ * "Server lost": Prometheus (`up`) and Loki (graceful stops) combined in Grafana, so a rollout
  * does not page. The Prometheus mirror carries `promExpr` alone (Prometheus cannot see Loki).
+ * Loki's instance id (`host:pid`) is not Prometheus's `instance` (`host:port`), so the two are
+ * joined by count: every down instance fires while the service has more instances down than
+ * processes it stopped gracefully — one instance's graceful stop never hides another's crash.
  */
 export interface ServerLostRule extends RuleBase {
   kind: 'server-lost';
   service: string;
-  /** Instances of the service down (returns a series only when > 0). */
-  downQuery: string;
-  /** Graceful stops of the service over the window (LogQL, 0 when none). */
+  /** One series per down instance (`up == 0`), labelled job + instance. */
+  downInstancesQuery: string;
+  /** How many instances of the service are down (0 when none). */
+  downCountQuery: string;
+  /** How many distinct processes of the service stopped gracefully over the window (LogQL, 0 when none). */
   gracefulStopsQuery: string;
   promExpr: string;
 }
@@ -68,6 +82,8 @@ export type AlertRule = PromAlertRule | LokiAlertRule | ServerLostRule;
 /** A Prometheus recording rule (the z-score and burn-rate history the alerts read). */
 export interface RecordingRule {
   group: string;
+  /** The group's evaluation interval (all rules of a group agree); Prometheus's global one when absent. */
+  interval?: string;
   record: string;
   expr: string;
 }

@@ -16,6 +16,7 @@ import { promExpr } from '../src/render-prometheus';
 import { buildRules } from '../src/rules/index';
 import { catalog, logql, promql } from '../src/queries';
 import type { AlertRule } from '../src/types';
+import { META_LABELS, META_METRICS } from '../src/rules/meta';
 import { promqlNames } from './names';
 
 const run = promisify(execFile);
@@ -75,14 +76,17 @@ describe('promtool unit tests', () => {
           (e.exp_alerts ?? []).some((a) => {
             const labels = a.exp_labels ?? {};
             if (labels.severity !== rule.severity) return false;
-            return [...variantKeys].every((k) => labels[k] === own[k]);
+            // Templated labels (`{{ .Labels.job }}`) take the series' value; literal ones must match.
+            return [...variantKeys].every((k) => own[k]?.includes('{{') || labels[k] === own[k]);
           }),
       );
       expect(fired).toBe(true);
     },
   );
 
-  it.each([...new Set(promRules.map((r) => r.name))])('%s is tested silent', (name) => {
+  // The Watchdog fires always, by design (a dead-man's switch): it has no silent case.
+  const canBeSilent = promRules.filter((r) => r.name !== 'PulseWatchdog');
+  it.each([...new Set(canBeSilent.map((r) => r.name))])('%s is tested silent', (name) => {
     expect(expectations.some((e) => e.alertname === name && (e.exp_alerts ?? []).length === 0)).toBe(true);
   });
 });
@@ -135,24 +139,32 @@ describe('PromQL rules name only what exists', () => {
     ...catalog.DEFAULT_METRIC_NAMES,
     ...Object.values(promql.PROMETHEUS_METRICS),
     ...Object.values(promql.BLACKBOX_METRICS),
+    ...Object.values(META_METRICS),
     ...rules.recording.map((r) => r.record),
   ]);
   const labelNames = new Set<string>([
     ...catalog.allMetrics.flatMap((m) => m.labelNames),
     ...Object.values(promql.TARGET_LABELS),
+    ...Object.values(META_LABELS),
     promql.BUCKET_LABEL,
   ]);
   const exprs: Array<[string, string]> = [
     ...promRules.map((r): [string, string] => [r.variant ? `${r.name} (${r.variant})` : r.name, promExpr(r) as string]),
     ...rules.recording.map((r): [string, string] => [r.record, r.expr]),
     ...rules.alerts.flatMap((r): Array<[string, string]> =>
-      r.kind === 'server-lost' ? [[`${r.name} Grafana query`, r.downQuery]] : [],
+      r.kind === 'server-lost'
+        ? [
+            [`${r.name} (${r.variant}) Grafana down instances`, r.downInstancesQuery],
+            [`${r.name} (${r.variant}) Grafana down count`, r.downCountQuery],
+          ]
+        : [],
     ),
   ];
 
   it.each(exprs)('%s', (_n, expr) => {
     const names = promqlNames(expr);
-    expect(names.metrics.size).toBeGreaterThan(0);
+    // `vector(1)` (the Watchdog) names no metric; every other rule reads one.
+    if (expr !== 'vector(1)') expect(names.metrics.size).toBeGreaterThan(0);
     expect([...names.metrics].filter((m) => !metricNames.has(m))).toEqual([]);
     expect([...names.labels].filter((l) => !labelNames.has(l))).toEqual([]);
   });
@@ -191,8 +203,8 @@ describe('Grafana provisioning file', () => {
 
   it('gives every rule severity, summary, description and runbook_url, and a condition it defines', () => {
     for (const r of all) {
-      expect(['critical', 'warning', 'info']).toContain(r.labels.severity);
-      expect(Object.keys(r.annotations).sort()).toEqual(['description', 'runbook_url', 'summary']);
+      expect(['critical', 'warning', 'info', 'none']).toContain(r.labels.severity);
+      expect(Object.keys(r.annotations).sort()).toEqual(['dashboard_url', 'description', 'runbook_url', 'summary']);
       expect(r.data.map((d) => d.refId)).toContain(r.condition);
     }
   });
@@ -208,6 +220,92 @@ describe('Grafana provisioning file', () => {
     const uids = lost.data.map((d) => d.datasourceUid);
     expect(uids).toEqual(expect.arrayContaining([alertConfig.datasources.prometheus, alertConfig.datasources.loki]));
     expect(lost.labels.service_name).toBe('demo');
+  });
+
+  it('server lost fires per down instance, while the service has more down than graceful stops', () => {
+    const lost = all.find((r) => r.title === 'PulseServerLost (demo)')!;
+    const model = (refId: string) =>
+      (lost.data.find((d) => d.refId === refId) as unknown as { model: { expr?: string; expression?: string } }).model;
+    // The instance query keeps one series per instance (no count()): the page names the instance.
+    expect(model('A').expr).toBe('up{job="demo"} == 0');
+    expect(model('B').expr).toBe('count(up{job="demo"} == 0) or vector(0)');
+    // Distinct processes stopped gracefully, not "any stop": one rollout does not hide a crash.
+    expect(model('C').expr).toMatch(/^count\(sum by \(service_instance_id\) \(/);
+    expect(model(lost.condition).expression).toBe('$$D >= 0 && $$E > $$G');
+  });
+
+  it('the new-error rule runs in a slower group and skips services without history (first install)', () => {
+    const group = file.groups.find((g) => g.rules.some((r) => r.title === 'PulseNewErrorFingerprint'))!;
+    expect(group.interval).toBe(alertConfig.newErrors.evaluateEvery);
+    expect(group.rules).toHaveLength(1);
+    const rule = rules.alerts.find((r) => r.name === 'PulseNewErrorFingerprint')!;
+    const query = rule.kind === 'logql' ? rule.query : '';
+    expect(query).toContain(`[${alertConfig.newErrors.history}] offset 15m`);
+    expect(query).toMatch(
+      /and on \(service_name\) \(sum by \(service_name\) \(count_over_time\(.*\[1h\] offset 143h\)\) > 0\)$/,
+    );
+  });
+});
+
+describe('one label set on every rule (notifications group and name by service)', () => {
+  const promFile = parse(fs.readFileSync(path.join(ROOT, OUTPUT_PATHS.prometheusAlerts), 'utf8')) as {
+    groups: Array<{ rules: Array<{ alert: string; labels: Record<string, string> }> }>;
+  };
+  const grafanaFile = parse(fs.readFileSync(path.join(ROOT, OUTPUT_PATHS.grafana), 'utf8')) as {
+    groups: Array<{ rules: Array<{ title: string; labels: Record<string, string> }> }>;
+  };
+  const promLabels = promFile.groups.flatMap((g) => g.rules.map((r) => [r.alert, r.labels] as const));
+  const grafanaLabels = grafanaFile.groups.flatMap((g) => g.rules.map((r) => [r.title, r.labels] as const));
+
+  it.each([...promLabels, ...grafanaLabels])('%s carries severity, job and service_name', (_n, labels) => {
+    expect(Object.keys(labels)).toEqual(expect.arrayContaining(['severity', 'job', 'service_name']));
+    for (const key of ['job', 'service_name'])
+      expect(labels[key]).toMatch(/^([a-z][\w-]*|\{\{ \.Labels\.(job|service_name) \}\})$/);
+  });
+
+  it('Loki rules copy service_name into job, Prometheus rules job into service_name', () => {
+    const logRule = rules.alerts.find((r) => r.name === 'PulseErrorBurst')!;
+    expect(logRule.labels).toMatchObject({
+      job: '{{ .Labels.service_name }}',
+      service_name: '{{ .Labels.service_name }}',
+    });
+    const promRule = rules.alerts.find((r) => r.name === 'PulseHighErrorRatio')!;
+    expect(promRule.labels).toMatchObject({ job: '{{ .Labels.job }}', service_name: '{{ .Labels.job }}' });
+  });
+
+  it('configured aggregation labels join job / service_name in every grouping and match', () => {
+    const withCluster = buildRules({ ...alertConfig, aggregationLabels: ['cluster', 'env'] });
+    const queries = [
+      ...withCluster.recording.map((r) => r.expr),
+      ...withCluster.alerts.flatMap((r) =>
+        r.kind === 'promql'
+          ? [r.expr]
+          : r.kind === 'logql'
+            ? [r.query]
+            : [r.downInstancesQuery, r.downCountQuery, r.gracefulStopsQuery, r.promExpr],
+      ),
+    ];
+    const lists = queries.flatMap((q) => [...q.matchAll(/\b(?:by|on) \(([^()]*)\)/g)].map((m) => m[1]!.split(', ')));
+    const anchored = lists.filter((l) => l.includes('job') || l.includes('service_name'));
+    expect(anchored.length).toBeGreaterThan(30);
+    for (const list of anchored) expect(list).toEqual(expect.arrayContaining(['cluster', 'env']));
+    // The default adds nothing.
+    expect(JSON.stringify(rules)).not.toContain('cluster');
+  });
+});
+
+describe('crashes and restarts', () => {
+  it('one crash is a warning per process (Loki); a crash loop is critical (Prometheus)', () => {
+    const crashed = rules.alerts.find((r) => r.name === 'PulseProcessCrashed')!;
+    expect(crashed.severity).toBe('warning');
+    expect(crashed.kind === 'logql' && crashed.query).toMatch(/^sum by \(service_name, service_instance_id\)/);
+    expect(rules.alerts.find((r) => r.name === 'PulseCrashLooping')!.severity).toBe('critical');
+  });
+
+  it('a latency SLO threshold that is not a bucket boundary is refused, naming the field', () => {
+    expect(() =>
+      buildRules({ ...alertConfig, latencySlo: { ...alertConfig.latencySlo, thresholdSeconds: 0.3 } }),
+    ).toThrow(/^latencySlo\.thresholdSeconds: 0\.3 is not a bucket boundary/);
   });
 });
 

@@ -2,15 +2,19 @@ import type { AlertConfig } from '../config';
 import { logql, promql } from '../queries';
 import type { AlertRule } from '../types';
 
-// Is the service there and healthy: server lost (Prometheus + Loki), target down, health checks.
+// Is the service there and healthy: server lost (Prometheus + Loki), vanished, crash loop,
+// target down, health checks.
 
 const GROUP = 'pulse-availability';
 const JOB = promql.TARGET_LABELS.job;
+const SERVICE = logql.LOKI_LABELS.serviceName;
 /** How far back a graceful stop explains a vanished target (a rollout's restart time). */
 const ROLLOUT_WINDOW = '10m';
 
 function serverLost(service: string): AlertRule {
   const up = promql.targetUp({ [JOB]: service });
+  // Distinct processes (Loki's `host:pid` instance id) that stopped gracefully in the window.
+  const graceful = logql.gracefulStops({ service }, ROLLOUT_WINDOW);
   return {
     kind: 'server-lost',
     name: 'PulseServerLost',
@@ -19,21 +23,71 @@ function serverLost(service: string): AlertRule {
     group: GROUP,
     severity: 'critical',
     for: '1m',
-    // Grafana's combined result has no labels of its own: name the service for routing and grouping.
-    labels: { [logql.LOKI_LABELS.serviceName]: service },
-    downQuery: `count(${up} == 0)`,
-    // `or vector(0)`: no graceful stop must read as 0, not as "no data".
-    gracefulStopsQuery: `sum(${logql.gracefulStops({ service }, ROLLOUT_WINDOW)}) or vector(0)`,
+    labels: { [JOB]: service, [SERVICE]: service },
+    link: { page: 'overview' },
+    downInstancesQuery: `${up} == 0`,
+    // `or vector(0)`: none must read as 0, not as "no data".
+    downCountQuery: `count(${up} == 0) or vector(0)`,
+    gracefulStopsQuery: `count(sum by (${logql.LOG_METADATA.instance}) (${graceful})) or vector(0)`,
     promExpr: `${up} == 0`,
-    summary: `${service}: an instance stopped answering scrapes`,
-    description: `Prometheus cannot scrape an instance of ${service} and the service logged no graceful stop in the last ${ROLLOUT_WINDOW}.`,
+    summary: `${service}: instance {{ $labels.instance }} stopped answering scrapes`,
+    description: `Prometheus cannot scrape ${service} at {{ $labels.instance }}, and ${service} has more instances down than processes it stopped gracefully in the last ${ROLLOUT_WINDOW}.`,
     doc: {
       meaning:
-        'Prometheus cannot scrape an instance of a service (`up == 0`) and the service wrote no graceful `lifecycle` stop event (SIGTERM, SIGINT, shutdown) to Loki: it crashed, hangs or its host is gone. A rollout stops instances gracefully, so it does not page. The Prometheus mirror sees `up` only and fires on rollouts too.',
-      threshold: `\`up == 0\` for 1m, no graceful stop in ${ROLLOUT_WINDOW}.`,
+        "Prometheus cannot scrape an instance of a service (`up == 0`) that did not stop gracefully: it crashed, hangs or its host is gone. One alert per instance, naming it. A rollout stops instances gracefully (a `lifecycle` stop event with SIGTERM, SIGINT or shutdown in Loki), so it does not page. Loki knows processes by `host:pid` and Prometheus by `host:port`, so the Grafana rule counts: it fires for the down instances while the service has more of them than graceful stops in the window (one instance's graceful stop cannot hide another's crash). The Prometheus mirror sees `up` only and fires on rollouts that leave a target down too.",
+      threshold: `\`up == 0\` for 1m, with fewer graceful stops than down instances in ${ROLLOUT_WINDOW}.`,
       tune: '`services` (one rule per service: Prometheus `job` = Loki `service_name`).',
       action:
         'Check the process (crash loop, OOM kill: see the last `lifecycle` and `error` events in Loki), then the host and the network path from Prometheus.',
+    },
+  };
+}
+
+/** Every target of a service gone (no `up` series at all: scaled to zero, removed from discovery). */
+function serviceAbsent(service: string, forDuration: string): AlertRule {
+  return {
+    kind: 'promql',
+    name: 'PulseServiceAbsent',
+    variant: service,
+    group: GROUP,
+    severity: 'critical',
+    for: forDuration,
+    expr: `absent(${promql.targetUp({ [JOB]: service })})`,
+    labels: { [JOB]: service, [SERVICE]: service },
+    link: { page: 'overview' },
+    summary: `${service} has vanished: Prometheus has no target of it`,
+    description: `Prometheus has had no \`up\` series for ${service} for ${forDuration}: every instance is gone from service discovery (or the scrape job is gone).`,
+    doc: {
+      meaning:
+        'No instance of a service is known to Prometheus at all, so there is no `up == 0` to alert on: the deployment was scaled to zero or deleted, or service discovery lost it.',
+      threshold: `No \`up\` series of the service for ${forDuration}.`,
+      tune: '`services` (one rule per service), `serviceAbsentFor`.',
+      action: 'Check the deployment (replicas, failed scheduling) and the scrape configuration / service discovery.',
+    },
+  };
+}
+
+/** Restarts of one instance in a window: one is a warning (PulseProcessCrashed, from Loki); a loop pages. */
+function crashLoop(config: AlertConfig): AlertRule {
+  const { restarts, window } = config.crashLoop;
+  const start = promql.defaultMetric('process_start_time_seconds');
+  return {
+    kind: 'promql',
+    name: 'PulseCrashLooping',
+    group: GROUP,
+    severity: 'critical',
+    for: '0m',
+    expr: `changes(${start}[${window}]) >= ${restarts}`,
+    link: { page: 'runtime' },
+    summary: '{{ $labels.job }} instance {{ $labels.instance }} is restarting in a loop',
+    description: `{{ $labels.instance }} ({{ $labels.job }}) started {{ $value }} times in ${window} (threshold ${restarts}).`,
+    doc: {
+      meaning:
+        'An instance keeps restarting: each start is a new `process_start_time_seconds`. A rollout restarts an instance once; a single crash that restarts cleanly is PulseProcessCrashed (a warning); this many restarts is a crash loop and pages.',
+      threshold: `${restarts} or more restarts of one instance in ${window}.`,
+      tune: '`crashLoop.restarts`, `crashLoop.window`.',
+      action:
+        'Read the `error` and `lifecycle` events before each stop in Loki (uncaught exception, OOM kill, failing start-up check) and roll back the last deploy if it started then.',
     },
   };
 }
@@ -116,5 +170,11 @@ function healthRules(): AlertRule[] {
 }
 
 export function availabilityRules(config: AlertConfig): AlertRule[] {
-  return [...config.services.map(serverLost), targetDown(config), ...healthRules()];
+  return [
+    ...config.services.map(serverLost),
+    ...config.services.map((s) => serviceAbsent(s, config.serviceAbsentFor)),
+    crashLoop(config),
+    { link: { page: 'overview' }, ...targetDown(config) },
+    ...healthRules().map((r): AlertRule => ({ link: { page: 'health' }, ...r })),
+  ];
 }

@@ -1,5 +1,16 @@
 import type { AlertConfig } from '../config';
-import { promql } from '../queries';
+import { catalog, promql } from '../queries';
+import {
+  baselineRecordingRules,
+  FAST_INTERVAL,
+  RECORDING_GROUPS,
+  sloRecordingRules,
+  sloSeries,
+  zScoreCondition,
+} from '../recorded';
+import type { SloLevel } from '../recorded';
+import { errorRatioAnomalyRule, errorRatioRecordingRules } from './error-ratio-anomaly';
+import { latencySloRule } from './latency-slo';
 import type { AlertRule, RecordingRule } from '../types';
 
 // HTTP server rules: latency per route, error ratio, SLO burn, request-rate anomaly.
@@ -16,6 +27,7 @@ function overridden(config: AlertConfig, key: 'latencyP95Seconds' | 'objective')
 
 function latencyRules(config: AlertConfig): AlertRule[] {
   const by = [JOB, ROUTE];
+  const { minRequests } = config.latency;
   const rule = (variant: string | undefined, route: promql.LabelMatch | undefined, seconds: number): AlertRule => ({
     kind: 'promql',
     name: 'PulseHighLatency',
@@ -23,19 +35,23 @@ function latencyRules(config: AlertConfig): AlertRule[] {
     group: GROUP,
     severity: 'warning',
     for: config.latency.for,
-    expr: `${promql.latencyQuantile(0.95, { selector: { [ROUTE]: route }, by })} > ${seconds}`,
+    // A p95 of a handful of requests is their slowest one: quiet routes are left out.
+    expr:
+      `${promql.latencyQuantile(0.95, { selector: { [ROUTE]: route }, by })} > ${seconds}` +
+      ` and on (${by.join(', ')}) ${promql.requestCount({ selector: { [ROUTE]: route }, by })} >= ${minRequests}`,
+    // The threshold, not the value: an interpolated quantile (one bucket, few requests) reads as more precise than it is.
     summary: 'p95 latency of {{ $labels.http_route }} above ' + `${seconds}s`,
     description:
-      '{{ $labels.job }} answers {{ $labels.http_route }} in {{ $value | humanizeDuration }} at p95 ' +
-      `(threshold ${seconds}s) for ${config.latency.for}.`,
+      `{{ $labels.job }} has answered {{ $labels.http_route }} above ${seconds}s at p95 for ${config.latency.for}` +
+      ` (routes with at least ${minRequests} requests per 5m).`,
     labels: variant ? { route_pattern: variant } : undefined,
     doc: {
       meaning: 'The 95th-percentile response time of a route stayed above its threshold.',
       threshold:
         `${config.latency.p95Seconds}s by default` +
         (variant ? `; ${seconds}s for \`${variant}\`` : '') +
-        `, for ${config.latency.for}.`,
-      tune: '`latency.p95Seconds` (all routes) or a `routes` entry `{ route, latencyP95Seconds }` in `alerting-rules/src/config.ts`.',
+        `, for ${config.latency.for}, on routes with at least ${minRequests} requests in the 5m window.`,
+      tune: '`latency.p95Seconds` (all routes) or a `routes` entry `{ route, latencyP95Seconds }` in `alerting-rules/src/config.ts`; `latency.minRequests` (quiet routes, see [Low-traffic services](#low-traffic-services)).',
       action:
         'Open the route in the Pulse app: compare with its DB time (N+1, slow queries) and dependency time; follow an exemplar trace of a slow request.',
     },
@@ -69,28 +85,76 @@ function errorRatioRule(config: AlertConfig): AlertRule {
   };
 }
 
+/** The SLO levels the recording rules cover: every service, and the routes that have an objective of their own. */
+function sloLevels(config: AlertConfig): { service: SloLevel; routes?: SloLevel } {
+  const routes = overridden(config, 'objective');
+  return {
+    // The service level's 5m request rate is the z-score's input, recorded once for both.
+    service: { level: 'job', by: [JOB], requestRate5m: promql.RECORDED.requestRate },
+    routes: routes
+      ? { level: 'job_http_route', by: [JOB, ROUTE], selector: { [ROUTE]: { regex: routes } } }
+      : undefined,
+  };
+}
+
+/** Requests a long window needs before its burn rate counts: configured, or where one failure stays under every page factor. */
+export function sloMinRequests(config: AlertConfig, objective: number): number {
+  if (config.slo.minRequests !== undefined) return config.slo.minRequests;
+  const lowestPageFactor = Math.min(...promql.FAST_BURN_WINDOWS.map((w) => w.factor));
+  return Math.ceil(Number((1 / (lowestPageFactor * (1 - objective))).toPrecision(12)));
+}
+
+/**
+ * Multi-window multi-burn-rate condition over the recorded error ratios: per window pair, the long
+ * and the short window burn faster than the pair's factor, and the long window saw `minRequests`.
+ * The value is the long window's burn rate.
+ */
+function burnCondition(
+  level: SloLevel,
+  objective: number,
+  windows: readonly promql.BurnWindow[],
+  minRequests: number,
+  route?: promql.LabelMatch,
+): string {
+  const n = sloSeries(level);
+  const sel = promql.selector({ [ROUTE]: route });
+  const budget = promql.formatNumber(1 - objective);
+  const on = `on (${level.by.join(', ')})`;
+  const burn = (w: string) => `${n.errorRatio(w)}${sel} / ${budget}`;
+  return windows
+    .map(
+      (w) =>
+        `(${burn(w.long)} > ${w.factor} and ${on} ${burn(w.short)} > ${w.factor}` +
+        ` and ${on} ${n.requests(w.long)}${sel} >= ${minRequests})`,
+    )
+    .join(' or ');
+}
+
 function burnRules(config: AlertConfig): AlertRule[] {
   const rules: AlertRule[] = [];
-  const targets: Array<{ variant?: string; objective: number; by: string[]; route?: promql.LabelMatch }> = [
-    { objective: config.slo.objective, by: [JOB] },
+  const levels = sloLevels(config);
+  const targets: Array<{ variant?: string; objective: number; level: SloLevel; route?: promql.LabelMatch }> = [
+    { objective: config.slo.objective, level: levels.service },
     ...config.routes
       .filter((r) => r.objective !== undefined)
       .map((r) => ({
         variant: r.route,
         objective: r.objective as number,
-        by: [JOB, ROUTE],
+        level: levels.routes as SloLevel,
         route: { regex: r.route },
       })),
   ];
   for (const t of targets) {
-    const o = { by: t.by, selector: { [ROUTE]: t.route } };
     const what = t.variant ? `{{ $labels.job }} ${t.variant}` : '{{ $labels.job }}';
     const slo = `${t.objective * 100}%`;
+    const minRequests = sloMinRequests(config, t.objective);
     const doc = (speed: string, windows: readonly promql.BurnWindow[]) => ({
       meaning: `The ${slo} availability SLO${t.variant ? ` of \`${t.variant}\`` : ''} is losing its 30-day error budget ${speed}.`,
       threshold:
-        windows.map((w) => `${w.factor}× over ${w.long} and ${w.short}`).join(', or ') + ` (objective ${slo}).`,
-      tune: "`slo.objective` (the service) or a `routes` entry `{ route, objective }`; the windows are the SRE workbook's.",
+        windows.map((w) => `${w.factor}× over ${w.long} and ${w.short}`).join(', or ') +
+        ` (objective ${slo}), the long window holding at least ${minRequests} requests.` +
+        ` Reads the recorded error ratios (\`${sloSeries(t.level).errorRatio(windows[0]?.long ?? '1h')}\` …).`,
+      tune: "`slo.objective` (the service) or a `routes` entry `{ route, objective }`; `slo.minRequests` (quiet services, see [Low-traffic services](#low-traffic-services)); the windows are the SRE workbook's.",
       action:
         speed === 'fast'
           ? 'Page: find what changed (deploy, dependency, traffic); roll back first, investigate after.'
@@ -103,7 +167,7 @@ function burnRules(config: AlertConfig): AlertRule[] {
       group: GROUP,
       severity: 'critical',
       for: '2m',
-      expr: promql.multiWindowBurnRate(t.objective, promql.FAST_BURN_WINDOWS, o),
+      expr: burnCondition(t.level, t.objective, promql.FAST_BURN_WINDOWS, minRequests, t.route),
       summary: `${what} burns its ${slo} error budget fast`,
       description: `${what} burns its error budget {{ $value | humanize }}x faster than the ${slo} SLO allows.`,
       labels: t.variant ? { route_pattern: t.variant } : undefined,
@@ -116,7 +180,7 @@ function burnRules(config: AlertConfig): AlertRule[] {
       group: GROUP,
       severity: 'warning',
       for: '15m',
-      expr: promql.multiWindowBurnRate(t.objective, promql.SLOW_BURN_WINDOWS, o),
+      expr: burnCondition(t.level, t.objective, promql.SLOW_BURN_WINDOWS, minRequests, t.route),
       summary: `${what} burns its ${slo} error budget steadily`,
       description: `${what} burns its error budget {{ $value | humanize }}x faster than the ${slo} SLO allows.`,
       labels: t.variant ? { route_pattern: t.variant } : undefined,
@@ -126,33 +190,41 @@ function burnRules(config: AlertConfig): AlertRule[] {
   return rules;
 }
 
-export function httpRecordingRules(): RecordingRule[] {
+/** The request rate (z-score input), the SLO windows per level, and the 1-week baselines. */
+export function httpRecordingRules(config: AlertConfig): RecordingRule[] {
   const rate = promql.RECORDED.requestRate;
-  const h = promql.historyNames(rate);
+  const levels = sloLevels(config);
   return [
-    { group: 'pulse-http-recording', record: rate, expr: promql.requestRate({ by: [JOB] }) },
-    { group: 'pulse-http-recording', record: h.avg, expr: promql.historyStat(rate, 'avg') },
-    { group: 'pulse-http-recording', record: h.stddev, expr: promql.historyStat(rate, 'stddev') },
+    { group: RECORDING_GROUPS.fast, interval: FAST_INTERVAL, record: rate, expr: promql.requestRate({ by: [JOB] }) },
+    ...sloRecordingRules(levels.service),
+    ...(levels.routes ? sloRecordingRules(levels.routes) : []),
+    ...baselineRecordingRules(rate),
+    ...errorRatioRecordingRules(),
   ];
 }
 
 function anomalyRule(config: AlertConfig): AlertRule {
-  const { zScore, minRequestsPerSecond } = config.requestRateAnomaly;
-  const h = promql.historyNames(promql.RECORDED.requestRate);
+  const guard = config.requestRateAnomaly;
+  const { zScore, minRequestsPerSecond } = guard;
+  const rate = promql.RECORDED.requestRate;
+  const h = promql.historyNames(rate);
   return {
     kind: 'promql',
     name: 'PulseRequestRateAnomaly',
     group: GROUP,
     severity: 'warning',
     for: '5m',
-    expr: `abs(${promql.zScore(promql.RECORDED.requestRate)}) > ${zScore} and on (${JOB}) ${h.avg} > ${minRequestsPerSecond}`,
+    expr: `${zScoreCondition(rate, [JOB], guard, 'both')} and on (${JOB}) ${h.avg} > ${minRequestsPerSecond}`,
     summary: '{{ $labels.job }} request rate is unusual',
     description: `{{ $labels.job }} request rate is more than ${zScore} standard deviations from its 1-week mean.`,
     doc: {
       meaning:
         'The request rate of a service is far from its usual level (a drop: clients cannot reach it; a spike: a retry storm, a crawler, an attack).',
-      threshold: `|z-score| > ${zScore} against the 1-week mean and standard deviation, for 5m, on services averaging more than ${minRequestsPerSecond} req/s. Needs the recording rules loaded in Prometheus.`,
-      tune: '`requestRateAnomaly.zScore`, `requestRateAnomaly.minRequestsPerSecond`.',
+      threshold:
+        `|z-score| > ${zScore} against the 1-week mean and standard deviation, for 5m, on services averaging more than ${minRequestsPerSecond} req/s.` +
+        ` The standard deviation counts as at least ${guard.minStddevRatio * 100} % of the mean and ${guard.minStddev} req/s (a flat week is no reason to page on a 2 % change),` +
+        ` and the rate must differ from the mean by at least ${guard.minChange} req/s. Needs the recording rules loaded in Prometheus.`,
+      tune: '`requestRateAnomaly`: `zScore`, `minStddevRatio`, `minStddev`, `minChange`, `minRequestsPerSecond`.',
       action:
         'Compare with the last deploy and with upstream traffic (load balancer, probes); a drop with no errors means traffic goes elsewhere.',
     },
@@ -160,5 +232,12 @@ function anomalyRule(config: AlertConfig): AlertRule {
 }
 
 export function httpRules(config: AlertConfig): AlertRule[] {
-  return [...latencyRules(config), errorRatioRule(config), ...burnRules(config), anomalyRule(config)];
+  return [
+    ...latencyRules(config),
+    errorRatioRule(config),
+    ...burnRules(config),
+    anomalyRule(config),
+    errorRatioAnomalyRule(config, GROUP),
+    latencySloRule(config, GROUP),
+  ];
 }

@@ -9,6 +9,7 @@ const GROUP = 'pulse-runtime';
 export function runtimeRules(config: AlertConfig): AlertRule[] {
   const delay = config.eventLoopDelayP99Seconds;
   const heap = config.heapUsedRatio;
+  const fds = config.fileDescriptorRatio;
   return [
     {
       kind: 'promql',
@@ -43,6 +44,24 @@ export function runtimeRules(config: AlertConfig): AlertRule[] {
         threshold: `Used heap above ${heap * 100}% of the limit for 5m.`,
         tune: '`heapUsedRatio`; or raise the limit with `--max-old-space-size`.',
         action: 'Take a heap snapshot before it crashes; check PulseMemoryLeakSuspected and recent deploys.',
+      },
+    },
+    {
+      kind: 'promql',
+      name: 'PulseFileDescriptorsNearLimit',
+      group: GROUP,
+      severity: 'warning',
+      for: '5m',
+      expr: `${promql.defaultMetric('process_open_fds')} / ${promql.defaultMetric('process_max_fds')} > ${fds}`,
+      summary: '{{ $labels.instance }} is running out of file descriptors',
+      description: `{{ $labels.instance }} ({{ $labels.job }}) has {{ $value | humanizePercentage }} of its file descriptor limit open (threshold ${fds * 100}%): new sockets and files will fail with EMFILE.`,
+      doc: {
+        meaning:
+          'The process has nearly as many open file descriptors (sockets, files, pipes) as its limit (`ulimit -n`): the next `accept`, `connect` or `open` fails with EMFILE.',
+        threshold: `Open descriptors above ${fds * 100}% of the limit for 5m.`,
+        tune: '`fileDescriptorRatio`; or raise the limit (`ulimit -n`, `LimitNOFILE`, the container runtime).',
+        action:
+          'Look for leaked sockets (connections never closed, keep-alive pools without a bound) on the Runtime page (active handles) and raise the limit if the load is legitimate.',
       },
     },
     {
