@@ -60,6 +60,7 @@ export const catalog = {
   pulseLogEvents: logs.pulseLogEvents,
   pulseLogBufferBytes: logs.pulseLogBufferBytes,
   pulseLogEventsTruncated: logs.pulseLogEventsTruncated,
+  pulseLogFieldsRenamed: logs.pulseLogFieldsRenamed,
   pulseErrors: errors.pulseErrors,
 } as const;
 

@@ -52,6 +52,29 @@ export const LOG_METADATA_KEYS = Object.values(LOG_METADATA);
 /** Custom event tags become structured metadata with this prefix (`tag_plan="pro"`). */
 export const LOG_TAG_PREFIX = 'tag_';
 
+/**
+ * Fields of a log line that Pulse itself sets: the stream labels, the time, and the metadata only
+ * Pulse's events carry. A `pulse.logger` line that sets one is renamed `app_<field>` (and counted
+ * in pulse_log_fields_renamed_total), so an app line can never pose as an error or crash event.
+ */
+export const RESERVED_LOG_FIELDS = [
+  LOKI_LABELS.serviceName,
+  LOKI_LABELS.env,
+  LOKI_LABELS.level,
+  LOKI_LABELS.eventKind,
+  'time',
+  'tags',
+  LOG_METADATA.fingerprint,
+  LOG_METADATA.errorType,
+  LOG_METADATA.eventType,
+  LOG_METADATA.lifecyclePhase,
+  LOG_METADATA.lifecycleReason,
+  LOG_METADATA.instance,
+] as const;
+
+/** What a reserved field of an app log line is renamed to. */
+export const APP_FIELD_PREFIX = 'app_';
+
 /** `lifecycle_reason` values Pulse writes. */
 export const LIFECYCLE_REASONS = ['SIGTERM', 'SIGINT', 'shutdown', 'crash'] as const;
 
@@ -109,5 +132,14 @@ export const pulseLogEventsTruncated = defineMetric({
   unit: '',
   help: 'Events shipped with a field cut to its size limit (message, metadata, stack, request body).',
   labelNames: ['event_kind'],
+  signal: 'logs',
+});
+
+export const pulseLogFieldsRenamed = defineMetric({
+  name: 'pulse_log_fields_renamed_total',
+  type: 'counter',
+  unit: '',
+  help: 'pulse.logger fields that used a name Pulse reserves (event_kind, level, fingerprint…), shipped as app_<field> instead.',
+  labelNames: ['field'],
   signal: 'logs',
 });

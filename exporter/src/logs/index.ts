@@ -1,12 +1,18 @@
 import type { DestinationStream, Logger } from 'pino';
 import pino from 'pino';
-import { EVENT_KINDS, LOKI_LABELS, pulseLogEventsTruncated } from '../catalog/logs';
+import {
+  EVENT_KINDS,
+  LOKI_LABELS,
+  RESERVED_LOG_FIELDS,
+  pulseLogEventsTruncated,
+  pulseLogFieldsRenamed,
+} from '../catalog/logs';
 import type { PulseCore } from '../core';
 import type { CustomEventInput } from './custom-events';
 import { customEvent } from './custom-events';
 import { pinoEventSink } from './event-sink';
 import { lifecycleEvent } from './lifecycle';
-import { createLoggers } from './logger';
+import { createLoggers, keepReservedBindingsForPulse } from './logger';
 import type { DeliveryStatus, LogPipeline } from './shipping-pipeline';
 import { logOutcomeCounter, startShippingPipeline } from './shipping-pipeline';
 import { onSignal } from './signals';
@@ -68,7 +74,11 @@ export function createLogsSignal(core: PulseCore): { api: LogsApi } {
 
   // On stdout the lines need their service; in Loki these are stream labels.
   const base = pipeline === undefined ? { [LOKI_LABELS.serviceName]: serviceName, [LOKI_LABELS.env]: env } : null;
-  const { logger, eventLogger } = createLoggers(destination, logs.level, base);
+  const renamed = core.metrics.counter(pulseLogFieldsRenamed);
+  renamed.seed(RESERVED_LOG_FIELDS.map((field) => [field]));
+  const onReservedField = (field: string): void => renamed.inc([field]);
+  const { logger, eventLogger } = createLoggers(destination, logs.level, base, onReservedField);
+  keepReservedBindingsForPulse(logger, onReservedField);
   const flush = (timeoutMs: number): Promise<void> => pipeline?.flush(timeoutMs, false) ?? Promise.resolve();
   core.events = pinoEventSink(eventLogger, flush, (err) => core.internalError('logs', err));
 

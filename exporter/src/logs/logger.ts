@@ -43,6 +43,15 @@ function keepReservedFieldsForPulse(
   };
 }
 
+/** The same renaming for `pulse.logger.child({ … })` bindings, at every depth (children inherit `child`). */
+export function keepReservedBindingsForPulse(logger: Logger, onRenamed: (field: string) => void): void {
+  const rename = keepReservedFieldsForPulse(onRenamed);
+  const child = logger.child;
+  logger.child = function (this: Logger, bindings, options) {
+    return child.call(this, rename(bindings, {}), options);
+  } as Logger['child'];
+}
+
 export interface Loggers {
   logger: Logger;
   eventLogger: Logger;
