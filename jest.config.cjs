@@ -6,6 +6,7 @@ module.exports = {
     '<rootDir>/provisioning',
     '<rootDir>/grafana-plugin',
     '<rootDir>/demo',
+    '<rootDir>/scripts',
   ],
   testTimeout: 60000,
 };
