@@ -1,4 +1,5 @@
 import * as promClient from 'prom-client';
+import { allMetrics } from './catalog/index';
 import { INTERNAL_ERROR_SIGNALS, pulseInternalErrors } from './catalog/pulse';
 import type { PulseOptions, ResolvedOptions } from './config/options';
 import { resolveOptions } from './config/options';
@@ -23,7 +24,7 @@ import type { Middleware } from './http/middleware';
 import { createHttpSignal } from './http/middleware';
 import { ownEndpointMatcher } from './http/own-endpoints';
 import type { ExpositionFormat } from './metrics/exposition';
-import { exposeInPromClient } from './metrics/prom-client-bridge';
+import { assertRegistryFree, exposeInPromClient } from './metrics/prom-client-bridge';
 import { MetricRegistry } from './metrics/registry';
 
 /** An Express app or router, or anything with `get(path, handler)`. */
@@ -54,6 +55,11 @@ export interface Pulse extends DbApi, RuntimeApi, DepsApi, HealthApi, LogsApi, E
 export function createPulse(options: PulseOptions): Pulse {
   const resolved = resolveOptions(options);
   const promRegistry = resolved.metrics.registry ?? promClient.register;
+  // Claimed before anything starts (a thread, listeners, a start event), so a second instance fails clean.
+  assertRegistryFree(
+    promRegistry,
+    allMetrics.map((m) => m.name),
+  );
   const metrics = new MetricRegistry({
     maxSeriesPerMetric: resolved.metrics.maxSeriesPerMetric,
     seriesLimits: resolved.metrics.seriesLimits,

@@ -112,18 +112,31 @@ function adapterFor(def: MetricDefinition, registry: MetricRegistry) {
 }
 
 /**
+ * Throws when a metric of Pulse's catalog is already in this prom-client registry (another Pulse
+ * instance). createPulse() asks before it starts anything, so a failed second instance leaves
+ * no thread, listener or event behind.
+ */
+export function assertRegistryFree(promRegistry: Registry, names: Iterable<string>): void {
+  for (const name of names) {
+    if (promRegistry.getSingleMetric(name) !== undefined) throw registryTaken(name);
+  }
+}
+
+function registryTaken(name: string): Error {
+  return new Error(
+    `prom-client registry already has a metric named ${name}: is another Pulse instance running? ` +
+      'Call shutdown() on it, or pass each instance its own `registry`.',
+  );
+}
+
+/**
  * Registers read-only adapters for Pulse's metrics in a prom-client registry. Returns the undo.
  * Throws when another Pulse instance already registered there (two would double-count).
  */
 export function exposeInPromClient(promRegistry: Registry, registry: MetricRegistry): () => void {
   const names = registry.names();
   for (const name of names) {
-    if (promRegistry.getSingleMetric(name) !== undefined) {
-      throw new Error(
-        `prom-client registry already has a metric named ${name}: is another Pulse instance running? ` +
-          'Call shutdown() on it, or pass each instance its own `registry`.',
-      );
-    }
+    if (promRegistry.getSingleMetric(name) !== undefined) throw registryTaken(name);
   }
   for (const name of names) {
     const metric = registry.get(name)!;
