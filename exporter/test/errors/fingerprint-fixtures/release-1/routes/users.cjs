@@ -1,0 +1,48 @@
+// Route module of the fingerprint fixtures. orders.cjs holds the very same handlers: the same
+// error types and messages, thrown from another file.
+const { readFile } = require('node:fs/promises');
+
+class Record {
+  constructor(id) {
+    if (!/^[0-9]+$/.test(id)) throw new TypeError(`record id ${id} is not a number`);
+    this.id = id;
+  }
+}
+
+module.exports = function routes(router, { express5 }) {
+  // Sync, a named function.
+  router.get('/sync', function loadRecord(req) {
+    throw new TypeError(`record ${req.query.id} is not valid`);
+  });
+
+  // Sync, a constructor.
+  router.get('/construct', (req, res) => res.json(new Record(req.query.id)));
+
+  // Async, anonymous, awaiting a Node call that rejects: the only application frame is `at async <file>`.
+  router.get('/async', async (req, res, next) => {
+    try {
+      res.send(await readFile(`/nonexistent/pulse-fixture/record-${req.query.id}.json`));
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  // Async, anonymous, throwing after an await (Express 4 style: the handler calls next).
+  router.get('/after-await', async (req, res, next) => {
+    try {
+      await null;
+      throw new RangeError(`record ${req.query.id} out of range`);
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  // Express 5 forwards a rejected handler's error itself.
+  if (express5)
+    router.get('/rejects', async (req) => {
+      await null;
+      throw new Error(`record ${req.query.id} was rejected`);
+    });
+
+  return router;
+};

@@ -1,0 +1,28 @@
+// A CommonJS Express app (argv[2]: `express` for Express 4, `express5` for 5) with its routers in
+// their own modules; its error handler answers with the error's name, message and stack. With
+// LOKI_URL set, Pulse (the built package) measures it and ships its errors there.
+const collectStacks = require('../collect-stacks.cjs');
+const express = require(process.argv[2]);
+const users = require('./routes/users.cjs');
+const orders = require('./routes/orders.cjs');
+
+const pulse = process.env.LOKI_URL
+  ? require('../../../../dist/index.cjs').createPulse({
+      serviceName: 'fingerprint-fixture',
+      env: 'test',
+      metrics: { defaultMetrics: false },
+      runtime: { enabled: false },
+      health: { enabled: false },
+      logs: { loki: { url: process.env.LOKI_URL, batchIntervalMs: 50 } },
+      errors: { appRoot: __dirname },
+    })
+  : undefined;
+
+const express5 = process.argv[2] === 'express5';
+const app = express();
+if (pulse) app.use(pulse.middleware());
+app.use('/users', users(express.Router(), { express5 }));
+app.use('/orders', orders(express.Router(), { express5 }));
+if (pulse) app.use(pulse.errorHandler());
+app.use((err, req, res, next) => res.status(500).json({ name: err.name, message: err.message, stack: err.stack }));
+collectStacks(app, { express5, done: () => pulse?.shutdown() });
