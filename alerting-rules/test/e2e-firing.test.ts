@@ -49,7 +49,7 @@ const testConfig: AlertConfig = {
   ...alertConfig,
   services: [JOB],
   routes: [],
-  latency: { p95Seconds: 0.2, for: '1s' },
+  latency: { ...alertConfig.latency, p95Seconds: 0.2, for: '1s' },
   errorRatio: { threshold: 0.2, minRequestsPerSecond: 0.1 },
 };
 
