@@ -17,7 +17,7 @@ import { traceQuery } from '../src/datasources';
 import { APP_PLUGIN_ID, DASHBOARD_FOLDER, DASHBOARD_TAG, DASHBOARD_UIDS, DATASOURCE_UIDS } from '../src/names';
 import { DASHBOARDS_DIR, DATASOURCES_FILE, generateOutputs } from '../src/outputs';
 import { panelsOf } from './support/dashboards';
-import { filesUnder, readText, readYaml, ROOT } from './support/repo';
+import { filesUnder, parseYaml, readText, readYaml, ROOT } from './support/repo';
 import { mountsOf, readCompose, repoPathFor } from './support/stack';
 
 const run = promisify(execFile);
@@ -83,6 +83,7 @@ interface AlertingDoc {
 }
 interface Policy {
   receiver?: string;
+  continue?: boolean;
   object_matchers?: Array<[string, string, string]>;
   routes?: Policy[];
 }
@@ -94,6 +95,34 @@ function grafanaExpand(text: string, env: Record<string, string> = {}): string {
   return text.replace(/\$(\$|\{[^}]*\}|[A-Za-z0-9_]+)/g, (_m, name: string) =>
     name === '$' ? '$' : (env[name.replace(/^\{|\}$/g, '')] ?? ''),
   );
+}
+
+/** docker compose interpolation of one value: `${VAR}`, `${VAR:-default}`, `${VAR:+replacement}`. */
+function composeInterpolate(value: string, env: Record<string, string>): string {
+  return value.replace(/\$\{([A-Za-z0-9_]+)(?::([-+])([^}]*))?\}/g, (_m, name: string, op?: string, arg?: string) => {
+    const set = (env[name] ?? '') !== '';
+    if (op === '-') return set ? env[name]! : (arg ?? '');
+    if (op === '+') return set ? (arg ?? '') : '';
+    return env[name] ?? '';
+  });
+}
+
+/** Receivers an alert reaches in an Alertmanager-style policy tree (first match wins unless `continue`). */
+function routeAlert(root: Policy, labels: Record<string, string>): string[] {
+  const matches = (p: Policy) =>
+    (p.object_matchers ?? []).every(([label, op, value]) =>
+      op === '=' ? (labels[label] ?? '') === value : new RegExp(`^(?:${value})$`).test(labels[label] ?? ''),
+    );
+  const visit = (p: Policy): string[] => {
+    const out: string[] = [];
+    for (const child of p.routes ?? []) {
+      if (!matches(child)) continue;
+      out.push(...visit(child));
+      if (!child.continue) return out;
+    }
+    return out.length > 0 ? out : [p.receiver!];
+  };
+  return [...new Set(visit(root))];
 }
 
 function logqlErrors(query: string): number[] {
@@ -323,14 +352,86 @@ describe('every uid referenced exists where it should', () => {
     const ruleLabels = rules.map((r) => r.labels ?? {});
     for (const p of all) {
       for (const [label, op, value] of p.object_matchers ?? []) {
-        expect(op).toBe('=');
-        expect({ label, value, used: ruleLabels.some((l) => l[label] === value) }).toEqual({
+        // `=~` matchers are the env-driven channel switches, checked below.
+        expect(['=', '=~']).toContain(op);
+        if (op === '=~') continue;
+        expect({ label, value, used: ruleLabels.some((l) => l[label] === value || label === 'alertname') }).toEqual({
           label,
           value,
           used: true,
         });
       }
     }
+  });
+
+  describe('channels follow the environment (compose → Grafana expansion → policy tree)', () => {
+    const grafanaEnv = (host: Record<string, string>) =>
+      Object.fromEntries(
+        Object.entries(compose.services.grafana!.environment as Record<string, string>).map(([k, v]) => [
+          k,
+          composeInterpolate(String(v), host),
+        ]),
+      );
+    const expanded = (host: Record<string, string>) =>
+      alertingFiles
+        .filter(({ doc }) => !doc.groups)
+        .map(({ f }) => parseYaml<AlertingDoc>(grafanaExpand(readText(f), grafanaEnv(host))));
+    const receiversFor = (host: Record<string, string>, labels: Record<string, string>) => {
+      const docs = expanded(host);
+      return routeAlert(docs.flatMap((d) => d.policies ?? [])[0]!, labels);
+    };
+    const severities = [...new Set(rules.map((r) => r.labels?.severity ?? ''))];
+    const configured = {
+      SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/x',
+      ALERT_EMAIL_TO: 'oncall@example.com',
+    };
+
+    it('unset: no rule reaches Slack or email, and every contact point is still valid for Grafana', () => {
+      expect(severities).toEqual(expect.arrayContaining(['critical', 'warning', 'info', 'none']));
+      for (const severity of severities) {
+        const to = receiversFor({}, { severity, alertname: 'PulseX', service_name: 'demo' });
+        expect({ severity, to }).toEqual({ severity, to: expect.not.arrayContaining(['pulse-slack']) });
+        expect(to).not.toContain('pulse-email');
+        expect(to).toContain('pulse-webhook');
+      }
+      const receivers = expanded({})
+        .flatMap((d) => d.contactPoints ?? [])
+        .flatMap((c) => c.receivers);
+      const byType = Object.fromEntries(receivers.map((r) => [r.type, r.settings]));
+      expect(() => new URL(String(byType.slack!.url))).not.toThrow();
+      expect(String(byType.email!.addresses)).toMatch(/^\S+@\S+$/);
+      const hmac = byType.webhook!.hmacConfig as unknown as Record<string, string>;
+      expect(hmac.secret!.length).toBeGreaterThan(8);
+    });
+
+    it('set: pages go to Slack, email and the webhook; warnings to Slack; the Watchdog only to the webhook', () => {
+      const to = (severity: string, alertname = 'PulseX') =>
+        receiversFor(configured, { severity, alertname, service_name: 'demo' }).sort();
+      expect(to('critical')).toEqual(['pulse-email', 'pulse-slack', 'pulse-webhook']);
+      expect(to('warning')).toEqual(['pulse-slack', 'pulse-webhook']);
+      expect(to('info')).toEqual(['pulse-webhook']);
+      expect(to('none', 'PulseWatchdog')).toEqual(['pulse-webhook']);
+      const receivers = expanded(configured)
+        .flatMap((d) => d.contactPoints ?? [])
+        .flatMap((c) => c.receivers);
+      expect(receivers.find((r) => r.type === 'slack')!.settings.url).toBe(configured.SLACK_WEBHOOK_URL);
+      expect(receivers.find((r) => r.type === 'email')!.settings.addresses).toBe(configured.ALERT_EMAIL_TO);
+    });
+
+    it('the webhook is signed with the secret the sink verifies (one variable in compose)', () => {
+      const host = { ALERT_WEBHOOK_HMAC_SECRET: 's3cret-for-test' };
+      const webhook = expanded(host)
+        .flatMap((d) => d.contactPoints ?? [])
+        .flatMap((c) => c.receivers)
+        .find((r) => r.type === 'webhook')!;
+      expect(webhook.settings.hmacConfig).toEqual({
+        secret: 's3cret-for-test',
+        header: 'X-Grafana-Alerting-Signature',
+        timestampHeader: 'X-Grafana-Alerting-Timestamp',
+      });
+      const sinkEnv = compose.services['alert-sink']!.environment as Record<string, string>;
+      expect(composeInterpolate(sinkEnv.WEBHOOK_HMAC_SECRET!, host)).toBe('s3cret-for-test');
+    });
   });
 
   it('contact points use templates that templates.yaml defines, and the webhook reaches the stack\u2019s sink', () => {
@@ -373,12 +474,55 @@ describe('every uid referenced exists where it should', () => {
     }
   });
 
-  it('hand-written alerting files hold no `$` Grafana would expand (outside comments)', () => {
+  it('hand-written alerting files expand only ${PULSE_*} variables that compose sets on grafana', () => {
+    const env = compose.services.grafana!.environment as Record<string, string>;
     for (const { f } of alertingFiles.filter(({ doc }) => !doc.groups)) {
       const code = readText(f)
         .split('\n')
         .filter((line) => !line.trimStart().startsWith('#'));
-      expect({ file: f, dollars: code.filter((l) => l.includes('$')) }).toEqual({ file: f, dollars: [] });
+      const dollars = code.flatMap((l) => [...l.matchAll(/\$(\{[^}]*\}|\S*)/g)].map((m) => m[0]));
+      const unknown = dollars.filter((d) => !/^\$\{PULSE_[A-Z_]+\}$/.test(d) || !(d.slice(2, -1) in env));
+      expect({ file: f, unknown }).toEqual({ file: f, unknown: [] });
+    }
+  });
+
+  it('Slack is coloured by severity and the email subject reads "[Pulse Alert] <severity>: <name>"', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-tmpl-'));
+    try {
+      const templates = alertingFiles.flatMap(({ doc }) => doc.templates ?? []);
+      fs.writeFileSync(path.join(dir, 'pulse.tmpl'), templates.map((t) => t.template).join('\n'));
+      const render = async (name: string, status: string, severity: string) => {
+        const labels = { alertname: 'PulseServerLost', severity, service_name: 'payments', job: 'payments' };
+        const data = {
+          receiver: 'x',
+          status,
+          alerts: [
+            { status, labels, annotations: {}, startsAt: '2024-01-01T00:00:00Z', endsAt: '0001-01-01T00:00:00Z' },
+          ],
+          groupLabels: { alertname: 'PulseServerLost', service_name: 'payments' },
+          commonLabels: labels,
+          commonAnnotations: {},
+          externalURL: 'http://grafana',
+        };
+        fs.writeFileSync(path.join(dir, 'data.json'), JSON.stringify(data));
+        const { stdout } = await run(AMTOOL, [
+          'template',
+          'render',
+          `--template.glob=${path.join(dir, '*.tmpl')}`,
+          `--template.data=${path.join(dir, 'data.json')}`,
+          `--template.text={{ template "${name}" . }}`,
+        ]);
+        return stdout.trim();
+      };
+      expect(await render('pulse.email.subject', 'firing', 'critical')).toBe(
+        '[Pulse Alert] critical: PulseServerLost (payments)',
+      );
+      expect(await render('pulse.title', 'firing', 'warning')).toBe('[FIRING:1] PulseServerLost (payments)');
+      expect(await render('pulse.slack.color', 'firing', 'critical')).toBe('danger');
+      expect(await render('pulse.slack.color', 'firing', 'warning')).toBe('warning');
+      expect(await render('pulse.slack.color', 'resolved', 'critical')).toBe('good');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });
