@@ -25,5 +25,5 @@ if (pulse) app.use(pulse.middleware());
 app.use('/users', users(express.Router(), { express5 }));
 app.use('/orders', orders(express.Router(), { express5 }));
 if (pulse) app.use(pulse.errorHandler());
-app.use((err, req, res, next) => res.status(500).json({ name: err.name, message: err.message, stack: err.stack }));
+app.use((err, _req, res, _next) => res.status(500).json({ name: err.name, message: err.message, stack: err.stack }));
 collectStacks(app, { express5, done: () => pulse?.shutdown() });
