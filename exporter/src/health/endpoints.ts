@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EndpointHandler } from '../core';
-import { compileAuthCheck, rejectUnauthorized } from '../endpoints/auth';
+import { compileAuthCheck, hasCredentials, rejectUnauthorized } from '../endpoints/auth';
 import type { ResolvedHealthOptions } from './options';
+import { healthSummary } from './report';
 import type { HealthReport } from './types';
 
 export interface HealthEndpointSources {
@@ -31,16 +32,23 @@ function isVerbose(req: IncomingMessage): boolean {
  * `GET /health` (composite, per-check status, latency, error; `?verbose=true` adds details and
  * history), `GET /health/live` and `GET /health/ready`. They read what the runner last saw:
  * a probe never runs a check itself, so probes cannot overload a dependency.
+ *
+ * Check errors can name internal hosts and ports, so `/health` shows them only to callers with
+ * `health.auth`'s credentials (or to everyone with `health.details: 'public'`); anyone else gets
+ * the status and the check names. Wrong credentials get a 401 on every endpoint.
  */
 export function createHealthEndpoints(
   options: ResolvedHealthOptions,
   sources: HealthEndpointSources,
 ): Record<string, EndpointHandler> {
   const authorised = compileAuthCheck(options.auth);
+  const seesDetails = (req: IncomingMessage): boolean =>
+    options.details === 'public' || (authorised !== undefined && authorised(req));
   const guard =
     (handler: EndpointHandler): EndpointHandler =>
     (req, res) => {
-      if (authorised !== undefined && !authorised(req)) return rejectUnauthorized(res, options.auth!);
+      if (authorised !== undefined && hasCredentials(req) && !authorised(req))
+        return rejectUnauthorized(res, options.auth!);
       try {
         handler(req, res);
       } catch {
@@ -51,9 +59,10 @@ export function createHealthEndpoints(
 
   return {
     [options.path]: guard((req, res) => {
-      const report = sources.report(isVerbose(req));
+      const details = seesDetails(req);
+      const report = sources.report(details && isVerbose(req));
       const code = report.status === 'degraded' ? options.degradedStatusCode : STATUS_CODES[report.status];
-      send(res, code, report);
+      send(res, code, details ? report : healthSummary(report));
     }),
     [`${options.path}/live`]: guard((_req, res) => {
       const live = sources.live();

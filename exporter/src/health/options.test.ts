@@ -16,6 +16,7 @@ test('health options: defaults', () => {
     enabled: true,
     path: '/health',
     auth: undefined,
+    details: 'authenticated',
     degradedStatusCode: 207,
     interval: 10_000,
     timeout: 5_000,

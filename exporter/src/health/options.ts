@@ -75,8 +75,17 @@ export interface HealthOptions {
   enabled?: boolean;
   /** Base path of the endpoints. Default `/health`. */
   path?: string;
-  /** Protects the health endpoints like `metrics.auth` does /metrics. Default: open (load balancers probe them). */
+  /**
+   * Credentials that unlock `/health`'s details (check errors, messages, latencies, `?verbose=true`).
+   * Without them a caller gets the status and the check names only; wrong credentials get a 401.
+   * `/health/live` and `/health/ready` say nothing sensitive and stay open for load balancers.
+   */
   auth?: { bearerToken: string } | { username: string; password: string };
+  /**
+   * Who sees check details: `'authenticated'` (default: callers with `auth`'s credentials, nobody
+   * when `auth` is unset) or `'public'` (everyone; what they show is redacted all the same).
+   */
+  details?: 'public' | 'authenticated';
   /** Status code of `/health` while degraded: 207 (default) or 200 for probes that want 2xx only. */
   degradedStatusCode?: 200 | 207;
   /** Default ms between runs of a check. Default 10 000. */
@@ -163,6 +172,7 @@ export const healthOptionsSchema = object({
     object({ bearerToken: secret }, { required: ['bearerToken'] }),
     object({ username: secret, password: secret }, { required: ['username', 'password'] }),
   ),
+  details: literal('public', 'authenticated'),
   degradedStatusCode: literal(200, 207),
   interval: common.interval,
   timeout: common.timeout,
@@ -187,6 +197,7 @@ export interface ResolvedHealthOptions {
   enabled: boolean;
   path: string;
   auth: HealthOptions['auth'];
+  details: 'public' | 'authenticated';
   degradedStatusCode: 200 | 207;
   interval: number;
   timeout: number;
@@ -204,6 +215,7 @@ export function resolveHealthOptions(input: HealthOptions | undefined): Resolved
     enabled: input?.enabled ?? true,
     path: input?.path ?? '/health',
     auth: input?.auth,
+    details: input?.details ?? 'authenticated',
     degradedStatusCode: input?.degradedStatusCode ?? 207,
     interval: input?.interval ?? 10_000,
     timeout: input?.timeout ?? 5_000,

@@ -1,6 +1,6 @@
 import type { CheckState } from './check-state';
 import type { HealthRunner } from './runner';
-import type { CheckReport, HealthReport } from './types';
+import type { CheckReport, HealthReport, HealthStatus } from './types';
 
 const iso = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : new Date(ms).toISOString());
 const round = (ms: number): number => Math.round(ms * 100) / 100;
@@ -50,4 +50,16 @@ export function healthReport(
     timestamp: new Date().toISOString(),
     checks,
   };
+}
+
+/** What `/health` tells a caller without access to details: the status and each check's name and status. */
+export interface HealthSummary {
+  status: HealthStatus;
+  checks: Record<string, { status: CheckReport['status'] }>;
+}
+
+export function healthSummary(report: HealthReport): HealthSummary {
+  const checks: HealthSummary['checks'] = {};
+  for (const [name, check] of Object.entries(report.checks)) checks[name] = { status: check.status };
+  return { status: report.status, checks };
 }

@@ -9,10 +9,13 @@ import type { PulseCore } from '../core';
 import type { Gauge, GaugeSeries } from '../metrics/gauge';
 import type { CheckResultRecord, ClosableCheck, ResolvedCheck } from './check-state';
 import { CheckState } from './check-state';
-import { errorMessage, redactDetails, redactSecrets } from './redact';
+import { redactedErrorMessage, redactText, redactValue } from '../redaction';
 import type { HealthCheck, HealthCheckResult, HealthStatus } from './types';
 
 const NAME_SHAPE = /^[A-Za-z0-9_.-]{1,64}$/;
+/** Check output is short: drivers sometimes put whole queries or stacks in a message. */
+const MAX_CHECK_TEXT = 300;
+const DETAILS_BOUNDS = { maxBytes: 8 * 1024, maxDepth: 4, maxKeys: 50, maxString: MAX_CHECK_TEXT };
 
 export interface RunnerSettings {
   interval: number;
@@ -173,7 +176,7 @@ export class HealthRunner {
         at: Date.now(),
         status: 'unhealthy',
         latencyMs: performance.now() - started,
-        error: errorMessage(err),
+        error: redactedErrorMessage(err, MAX_CHECK_TEXT),
       };
     } finally {
       clearTimeout(timeoutTimer);
@@ -264,10 +267,10 @@ function normaliseResult(value: unknown): Pick<CheckResultRecord, 'status' | 'me
   const result = value as HealthCheckResult;
   const status: HealthStatus =
     typeof result.status === 'string' && STATUSES.has(result.status) ? result.status : 'healthy';
-  const message = typeof result.message === 'string' ? redactSecrets(result.message) : undefined;
+  const message = typeof result.message === 'string' ? redactText(result.message, MAX_CHECK_TEXT).value : undefined;
   const details =
     typeof result.details === 'object' && result.details !== null
-      ? (redactDetails(result.details) as Record<string, unknown>)
+      ? (redactValue(result.details, DETAILS_BOUNDS).value as Record<string, unknown>)
       : undefined;
   return {
     status,

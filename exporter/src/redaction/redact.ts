@@ -95,3 +95,21 @@ export function redactUrlText(url: string, maxChars: number, secretName: RegExp 
   const u = redactUrl(url, true, maxChars, secretName);
   return u.query === undefined ? u.path : `${u.path}?${u.query}`;
 }
+
+/** The message of anything thrown, cut and masked. An AggregateError (several addresses failed) says all of its own. */
+export function redactedErrorMessage(error: unknown, maxChars: number): string {
+  let message: string;
+  if (error instanceof Error || (typeof error === 'object' && error !== null && 'message' in error)) {
+    const err = error as { message?: unknown; code?: unknown; name?: unknown; errors?: unknown };
+    message = typeof err.message === 'string' ? err.message : '';
+    if (message === '' && Array.isArray(err.errors)) {
+      message = err.errors
+        .slice(0, 20)
+        .map((e) => (e as { message?: unknown } | null)?.message)
+        .filter((m): m is string => typeof m === 'string' && m !== '')
+        .join('; ');
+    }
+    if (message === '') message = typeof err.code === 'string' ? err.code : String(err.name ?? 'Error');
+  } else message = String(error);
+  return redactText(message, maxChars).value;
+}

@@ -32,7 +32,7 @@ afterAll(async () => {
 });
 
 test('GET /health: 200 healthy, 207 degraded, 503 unhealthy, with per-check status, latency and error', async () => {
-  const { app, pulse } = appWith();
+  const { app, pulse } = appWith({ details: 'public' });
   let db = true;
   let cache = true;
   pulse.health.add({ name: 'db', check: () => db });
@@ -72,7 +72,7 @@ test('degraded can answer 200 for probes that want 2xx', async () => {
 });
 
 test('?verbose=true adds details and history', async () => {
-  const { app, pulse } = appWith();
+  const { app, pulse } = appWith({ details: 'public' });
   pulse.health.add({ name: 'db', check: () => ({ details: { pool: { inUse: 1, max: 10 } } }) });
   await pulse.health.run();
   await pulse.health.run();
@@ -101,7 +101,7 @@ test('/health/ready: 503 while a critical check fails, 200 when a non-critical o
 });
 
 test('graceful shutdown: pulse.health.shutdown() turns ready to 503; live and /health keep answering', async () => {
-  const { app, pulse } = appWith();
+  const { app, pulse } = appWith({ details: 'public' });
   pulse.health.add({ name: 'db', check: () => true });
   await pulse.health.run();
   expect((await request(app).get('/health/ready')).status).toBe(200);
@@ -157,17 +157,24 @@ test('/health/live answers 503 right after the event loop was blocked past the l
   }
 });
 
-test('health endpoints can be protected like /metrics', async () => {
+test('health.auth unlocks details; wrong credentials get a 401 on every endpoint, none get the summary', async () => {
   const { app, pulse } = appWith({ auth: { bearerToken: 'health-secret' } });
   pulse.health.add({ name: 'db', check: () => true });
   await pulse.health.run();
   for (const path of ['/health', '/health/live', '/health/ready']) {
-    const denied = await request(app).get(path);
+    const denied = await request(app).get(path).set('Authorization', 'Bearer wrong');
     expect(denied.status).toBe(401);
     expect(denied.headers['www-authenticate']).toMatch(/Bearer/);
     const allowed = await request(app).get(path).set('Authorization', 'Bearer health-secret');
     expect(allowed.status).toBe(200);
+    expect((await request(app).get(path)).status).toBe(200);
   }
+  expect((await request(app).get('/health')).body).toEqual({
+    status: 'healthy',
+    checks: { db: { status: 'healthy' } },
+  });
+  const detailed = await request(app).get('/health').set('Authorization', 'Bearer health-secret');
+  expect(detailed.body.checks.db).toMatchObject({ status: 'healthy', critical: true });
 });
 
 test('a custom base path moves all three endpoints', async () => {

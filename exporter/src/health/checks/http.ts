@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { PULSE_INTERNAL_HEADER } from '../../deps/exclusions';
 import type { HttpCheckOptions } from '../options';
-import { redactSecrets } from '../redact';
+import { redactUrlText } from '../../redaction';
 import type { HealthCheck, HealthCheckContext, HealthCheckResult } from '../types';
 
 // An HTTP dependency's URL: healthy on an expected status (default: below 400). The request
@@ -13,7 +13,7 @@ export function httpCheck(name: string, options: HttpCheckOptions): HealthCheck 
   const url = new URL(options.url);
   const mod = url.protocol === 'https:' ? https : http;
   const expected = options.expectedStatus !== undefined ? new Set(options.expectedStatus) : undefined;
-  const shownUrl = redactSecrets(url.toString());
+  const shownUrl = redactUrlText(url.toString(), 2048);
   const headers = { ...options.headers, [PULSE_INTERNAL_HEADER]: 'health' };
   return {
     name,
