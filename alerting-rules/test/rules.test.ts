@@ -323,11 +323,13 @@ describe('per-route config', () => {
     const latency = named('PulseHighLatency');
     expect(latency.map((r) => r.variant)).toEqual([undefined, '/a']);
     expect(promExpr(latency[0]!)).toContain('http_route!~"/a"');
-    expect(promExpr(latency[1]!)).toMatch(/http_route=~"\/a".*> 0\.3$/);
+    expect(promExpr(latency[1]!)).toMatch(/http_route=~"\/a".*> 0\.3 and on \(job, http_route\) .*>= 20$/);
     const fast = named('PulseErrorBudgetBurnFast');
     expect(fast.map((r) => r.variant)).toEqual([undefined, '/b']);
     // 99 % objective: budget 0.01.
     expect(promExpr(fast[1]!)).toContain('/ 0.01 > 14.4');
+    // Minimum traffic: ⌈1 / (6 × 0.01)⌉ = 17 requests in the long window (one failure stays under 6x).
+    expect(promExpr(fast[1]!)).toContain('job_http_route:pulse_slo_requests:increase1h{http_route=~"/b"} >= 17');
   });
 });
 
