@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { APP_PLUGIN_ID } from '../src/names';
 import { BACKEND_URLS } from '../src/datasources';
-import { readYaml, ROOT } from './support/repo';
+import { finalStage, isUnder, type Stage } from './support/dockerfile';
+import { readText, readYaml, ROOT } from './support/repo';
 import { composeValidator, describeErrors } from './support/schemas';
 import {
   COMPOSE_FILE,
@@ -23,7 +24,33 @@ import {
 
 const compose = readCompose();
 const services = compose.services;
+const GRAFANA_DOCKERFILE = 'grafana-plugin/Dockerfile';
 const SERVICES = ['demo', 'payments', 'postgres', 'prometheus', 'blackbox', 'loki', 'grafana', 'traffic', 'alert-sink'];
+
+/** The image a service is built into (the final stage of its Dockerfile). */
+function imageOf(service: string): Stage {
+  const dockerfile = services[service]!.build!.dockerfile!;
+  return finalStage(readText(dockerfile), dockerfile);
+}
+const grafanaImage = () => imageOf('grafana');
+/** Where Grafana loads plugins from: compose's environment, else the image's (GF_PATHS_PLUGINS). */
+const grafanaPluginsDir = () => services.grafana!.environment?.GF_PATHS_PLUGINS ?? grafanaImage().env.GF_PATHS_PLUGINS!;
+
+/**
+ * Paths an image writes (COPY/ADD destinations, WORKDIR) that a volume of the service mounts over:
+ * a named volume is filled from the image only when it is first created, and a bind mount hides
+ * the image's files at once, so a rebuilt image would never be seen there.
+ */
+function shadowedWrites(
+  mounts: Array<{ target: string; source: string }>,
+  image: Stage,
+): Array<{ write: string; under: string }> {
+  return image.writes.flatMap((w) =>
+    mounts
+      .filter((m) => isUnder(w.path, m.target))
+      .map((m) => ({ write: `${w.instruction} ${w.path}`, under: `${m.source}:${m.target}` })),
+  );
+}
 
 describe('docker-compose.yml', () => {
   it('validates against the Compose specification', () => {
@@ -38,7 +65,9 @@ describe('docker-compose.yml', () => {
     for (const [name, s] of Object.entries(services)) {
       if (s.build) {
         const dockerfile = name === 'grafana' ? 'grafana-plugin/Dockerfile' : 'demo/Dockerfile';
-        expect({ name, build: s.build }).toEqual({ name, build: { context: '.', dockerfile } });
+        // Grafana's version is a build argument: the e2e workflow builds the oldest and newest Grafana the app supports.
+        const args = name === 'grafana' ? { args: ['GRAFANA_VERSION'] } : {};
+        expect({ name, build: s.build }).toEqual({ name, build: { context: '.', dockerfile, ...args } });
         continue;
       }
       expect({ name, pinned: /^[\w./-]+:v?\d+(\.\d+)+(-[\w.]+)?$/.test(s.image ?? '') }).toEqual({
@@ -46,10 +75,9 @@ describe('docker-compose.yml', () => {
         pinned: true,
       });
     }
-    const grafanaBase = /^FROM (\S+)$/m.exec(
-      fs.readFileSync(path.join(ROOT, 'grafana-plugin/Dockerfile'), 'utf8').split('AS build')[1]!,
-    );
-    expect(grafanaBase?.[1]).toMatch(/^grafana\/grafana:12\.(4|[5-9])\.\d+$/);
+    // Without a GRAFANA_VERSION build argument, the image is a pinned Grafana 12.4 or later.
+    const grafanaBase = finalStage(readText(GRAFANA_DOCKERFILE), GRAFANA_DOCKERFILE).image;
+    expect(grafanaBase).toMatch(/^grafana\/grafana:12\.(4|[5-9])\.\d+$/);
     expect(services.prometheus!.image).toMatch(/^prom\/prometheus:v3\./);
     expect(services.loki!.image).toMatch(/^grafana\/loki:3\./);
     expect(services.postgres!.image).toMatch(/^postgres:16\./);
@@ -113,17 +141,13 @@ describe('docker-compose.yml', () => {
   it('loads the Pulse app from the plugin build, unsigned allowed for its id only, anonymous viewers, documented admin', () => {
     const env = services.grafana!.environment!;
     // Built into Grafana's image from this checkout, so `docker compose up` needs no host build...
-    expect(services.grafana!.build).toMatchObject({ context: '.', dockerfile: 'grafana-plugin/Dockerfile' });
-    const dockerfile = fs.readFileSync(path.join(ROOT, 'grafana-plugin/Dockerfile'), 'utf8');
-    expect(dockerfile).toContain(
-      `COPY --from=build /src/grafana-plugin/dist /var/lib/grafana/plugins/${APP_PLUGIN_ID}`,
-    );
-    // ...and the development override (a valid Compose file too) serves the host's build output instead.
+    expect(services.grafana!.build).toMatchObject({ context: '.', dockerfile: GRAFANA_DOCKERFILE });
+    const pluginDir = `${grafanaPluginsDir()}/${APP_PLUGIN_ID}`;
+    expect(grafanaImage().writes).toContainEqual({ instruction: 'COPY', path: pluginDir });
+    // ...and the development override (a valid Compose file too) serves the host's build output there instead.
     const dev = readYaml<{ services: Record<string, { volumes: string[] }> }>('docker-compose.plugin-dev.yml');
     expect(composeValidator()(dev)).toBe(true);
-    expect(dev.services.grafana!.volumes).toContain(
-      `./grafana-plugin/dist:/var/lib/grafana/plugins/${APP_PLUGIN_ID}:ro`,
-    );
+    expect(dev.services.grafana!.volumes).toContain(`./grafana-plugin/dist:${pluginDir}:ro`);
     expect(env.GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS).toBe(APP_PLUGIN_ID);
     expect(env).toMatchObject({
       GF_AUTH_ANONYMOUS_ENABLED: 'true',
@@ -140,6 +164,35 @@ describe('docker-compose.yml', () => {
   });
 });
 
+describe('what an image bakes in is what the container serves (no volume shadows it)', () => {
+  const built = Object.entries(services).filter(([, s]) => s.build);
+
+  it.each(built.map(([name]) => [name]))('%s: no path its image writes is under a mounted volume', (name) => {
+    const mounts = mountsOf(compose).filter((m) => m.service === name);
+    expect(shadowedWrites(mounts, imageOf(name))).toEqual([]);
+  });
+
+  it('Grafana loads plugins from a directory no volume covers, and the Pulse app is copied there', () => {
+    const dir = grafanaPluginsDir();
+    const mounts = mountsOf(compose).filter((m) => m.service === 'grafana');
+    expect(mounts.filter((m) => isUnder(dir, m.target) || isUnder(m.target, dir))).toEqual([]);
+    expect(grafanaImage().writes.map((w) => w.path)).toContain(`${dir}/${APP_PLUGIN_ID}`);
+    // Grafana's data directory stays on the volume (users, sessions, annotations survive a rebuild).
+    expect(mounts.find((m) => !m.bind && m.target === grafanaImage().env.GF_PATHS_DATA)).toBeDefined();
+  });
+
+  it('the check can fail: the plugin copied into Grafana\u2019s default plugin directory under the grafana-data volume is reported', () => {
+    const old = finalStage(
+      'FROM grafana/grafana:12.4.0\nCOPY --from=build /src/grafana-plugin/dist /var/lib/grafana/plugins/pulseapm-pulse-app\n',
+      'old Dockerfile',
+    );
+    expect(shadowedWrites([{ source: 'grafana-data', target: '/var/lib/grafana' }], old)).toEqual([
+      { write: 'COPY /var/lib/grafana/plugins/pulseapm-pulse-app', under: 'grafana-data:/var/lib/grafana' },
+    ]);
+    expect(old.env.GF_PATHS_PLUGINS).toBe('/var/lib/grafana/plugins');
+  });
+});
+
 describe('every host:port the configs point at is a compose service listening there', () => {
   const prometheusConfig = repoPathFor(compose, 'prometheus', '/etc/prometheus/prometheus.yml')!;
   const env = (service: string, key: string): string => services[service]!.environment![key]!;
@@ -150,11 +203,22 @@ describe('every host:port the configs point at is a compose service listening th
     contactPoints: Array<{ receivers: Array<{ type: string; settings: { url?: string } }> }>;
   }>(repoPathFor(compose, 'grafana', '/etc/grafana/provisioning/alerting/contact-points.yaml')!).contactPoints;
 
+  /**
+   * A provisioning value as Grafana reads it: `${NAME}` from Grafana's environment in compose, itself
+   * interpolated by compose with the host's variables unset (`${X:-default}` → default).
+   */
+  const grafanaExpands = (value: string): string =>
+    value.replace(/\$\{(\w+)\}/g, (_m, name: string) =>
+      (services.grafana!.environment?.[name] ?? '').replace(/\$\{\w+:-([^}]*)\}/g, '$1'),
+    );
+
   const addresses: Address[] = [
     ...prometheusAddresses(prometheusConfig).map((a) => (a.host === 'localhost' ? { ...a, host: 'prometheus' } : a)),
     ...datasources.map((d) => parseAddress(`data source ${d.name}`, d.url)),
     ...contactPoints.flatMap((c) =>
-      c.receivers.filter((r) => r.settings.url).map((r) => parseAddress(`contact point ${r.type}`, r.settings.url!)),
+      c.receivers
+        .filter((r) => r.settings.url)
+        .map((r) => parseAddress(`contact point ${r.type}`, grafanaExpands(r.settings.url!))),
     ),
     parseAddress('demo DATABASE_URL', env('demo', 'DATABASE_URL')),
     parseAddress('demo PAYMENTS_URL', env('demo', 'PAYMENTS_URL')),

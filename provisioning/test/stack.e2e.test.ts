@@ -160,6 +160,27 @@ describe('docker compose stack', () => {
     }
   });
 
+  maybe(title('Grafana serves the plugin its image was built with, from a directory no volume covers'), async () => {
+    const container = env!.getContainer('grafana-1');
+    // The plugin directory Grafana runs with, and the container's mounts (grafana-data among them).
+    const pluginsDir = (await container.exec(['sh', '-c', 'printf %s "$GF_PATHS_PLUGINS"'])).output;
+    const inspect = spawnSync('docker', ['inspect', container.getId(), '--format', '{{json .Mounts}}'], {
+      encoding: 'utf8',
+      timeout: 15_000,
+    });
+    const mounts = JSON.parse(inspect.stdout) as Array<{ Destination: string }>;
+    const under = (p: string, dir: string) => p === dir || p.startsWith(`${dir}/`);
+    expect(mounts.filter((m) => under(pluginsDir, m.Destination) || under(m.Destination, pluginsDir))).toEqual([]);
+    // What Grafana serves is the image's copy, byte for byte.
+    const baked = (await container.exec(['cat', `${pluginsDir}/${APP_PLUGIN_ID}/plugin.json`])).output;
+    const served = await fetch(`${url.grafana}/public/plugins/${APP_PLUGIN_ID}/plugin.json`, {
+      headers: { authorization: GRAFANA_AUTH },
+      signal: AbortSignal.timeout(15_000),
+    });
+    expect(served.status).toBe(200);
+    expect(JSON.parse(await served.text())).toEqual(JSON.parse(baked));
+  });
+
   maybe(title('every generated alert rule is loaded into Grafana Alerting'), async () => {
     const file = readYaml<{ groups: Array<{ rules: Array<{ uid: string }> }> }>(
       'provisioning/alerting/pulse-rules.yaml',
