@@ -7,7 +7,7 @@ export interface PulseAppSettings {
   prometheusUid?: string;
   /** Uid of the Loki data source that receives Pulse events. */
   lokiUid?: string;
-  /** Error-group state (mute/resolve) written by the Errors page; kept as-is by the config page. */
+  /** Error-group state (mute/resolve) of older versions: read once by the Errors page, which now keeps it in annotations. */
   errorGroups?: unknown;
 }
 

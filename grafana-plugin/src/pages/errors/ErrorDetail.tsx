@@ -11,17 +11,20 @@ import { Alert, Stack, useStyles2 } from '@grafana/ui';
 import { errorDetailQueries } from '../../queries/errors';
 import { lokiRunner } from '../../scenes/runners';
 import { errorGroupsFromFrames, errorOccurrences, type ErrorOccurrence } from './errorGroups';
-import { classify, type ErrorGroupsState } from './errorGroupState';
-import { ErrorGroupStateObject, evaluatedAt, GroupActions, StatusBadge } from './ErrorGroupsTable';
+import { classify } from './errorGroupState';
+import {
+  ErrorGroupStateObject,
+  evaluatedAt,
+  GroupActions,
+  StatusBadge,
+  type ErrorGroupStateHolder,
+} from './ErrorGroupsTable';
 
-interface ErrorGroupStatusBarState extends SceneObjectState {
+interface ErrorGroupStatusBarState extends ErrorGroupStateHolder {
   title: string;
   fingerprint: string;
   /** The group's counts per step: its last occurrence decides "regression". */
   $data: SceneQueryRunner;
-  errorGroups?: ErrorGroupsState;
-  saving?: string;
-  message?: { severity: 'error' | 'info'; text: string };
 }
 
 /** The group's status (open, regressed, muted, resolved), who changed it, and its actions. */
@@ -30,7 +33,9 @@ export class ErrorGroupStatusBar extends ErrorGroupStateObject<ErrorGroupStatusB
 
   constructor(fingerprint: string) {
     super({ title: 'Status', fingerprint, $data: lokiRunner([errorDetailQueries(fingerprint).occurrences()]) });
-    this.addActivationHandler(() => this.loadState());
+    this.addActivationHandler(() => {
+      void this.loadState();
+    });
   }
 }
 

@@ -2,8 +2,9 @@ import React from 'react';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { errorDetailPath } from '../../queries/errors';
 import type { ClassifiedErrorGroup, ErrorOccurrence } from './errorGroups';
-import type { ErrorGroupsStore } from './errorGroupsApi';
-import { EMPTY_ERROR_GROUPS, type ErrorGroupsState } from './errorGroupState';
+import { fakeGrafana } from '../../testing/fakeGrafanaAnnotations';
+import { errorGroupsStore } from './errorGroupsApi';
+import { EMPTY_ERROR_GROUPS } from './errorGroupState';
 import { actionsFor, applyAction, ErrorGroupsList, ErrorGroupsTable } from './ErrorGroupsTable';
 import { OccurrenceView } from './ErrorDetail';
 
@@ -99,40 +100,46 @@ describe('actions', () => {
 });
 
 describe('ErrorGroupsTable scene object and the shared state', () => {
-  function fakeStore(initial: ErrorGroupsState, fail?: unknown): ErrorGroupsStore & { saved: ErrorGroupsState[] } {
-    let state = initial;
-    const saved: ErrorGroupsState[] = [];
-    return {
-      saved,
-      load: async () => state,
-      update: async (change) => {
-        if (fail) {
-          throw fail;
-        }
-        state = change(state);
-        saved.push(state);
-        return state;
-      },
-    };
-  }
-
-  it('act() saves through the store and keeps what was saved', async () => {
-    const store = fakeStore(EMPTY_ERROR_GROUPS);
-    const table = new ErrorGroupsTable().useStore(store);
+  it('act() saves the change as an annotation and keeps what was saved', async () => {
+    const grafana = fakeGrafana();
+    const table = new ErrorGroupsTable().useStore(errorGroupsStore(grafana.as('alice', 'Editor')));
     await table.act('resolve', 'fp1');
-    expect(store.saved).toHaveLength(1);
+    expect(grafana.annotations()).toHaveLength(1);
     expect(table.state.errorGroups?.groups.fp1?.resolved).toBeDefined();
+    expect(table.state.revisions?.fp1).toBe(grafana.annotations()[0]!.id);
     expect(table.state.saving).toBeUndefined();
+    // The next change is based on the one just written: no false conflict.
+    await table.act('reopen', 'fp1');
+    expect(table.state.message).toBeUndefined();
+    expect(table.state.errorGroups?.groups.fp1).toBeUndefined();
   });
 
   it('a refused save leaves the state alone and says why', async () => {
-    const table = new ErrorGroupsTable().useStore(fakeStore(EMPTY_ERROR_GROUPS, { status: 403 }));
+    const grafana = fakeGrafana();
+    const table = new ErrorGroupsTable().useStore(errorGroupsStore(grafana.as('vic', 'Viewer')));
     await table.act('mute', 'fp1');
     expect(table.state.errorGroups).toBeUndefined();
     expect(table.state.message).toEqual({
       severity: 'error',
-      text: expect.stringMatching(/Only Grafana organisation admins/),
+      text: expect.stringMatching(/Only Grafana Editors and Admins/),
     });
+  });
+
+  it("a change over someone else's newer decision is refused: the page shows theirs and tells the user", async () => {
+    const grafana = fakeGrafana();
+    const table = new ErrorGroupsTable().useStore(errorGroupsStore(grafana.as('alice', 'Editor')));
+    // What the page read when it loaded: no decision for fp1 yet.
+    const seen = await errorGroupsStore(grafana.as('alice', 'Editor')).load();
+    table.setState({ errorGroups: seen.state, revisions: seen.revisions });
+    await errorGroupsStore(grafana.as('bob', 'Editor')).change(
+      'fp1',
+      { resolved: { at: new Date(T).toISOString(), by: 'bob' } },
+      { basedOn: 0 }
+    );
+    await table.act('mute', 'fp1');
+    expect(table.state.message?.text).toMatch(/changed by bob since this page read it/);
+    expect(table.state.errorGroups?.groups.fp1?.resolved?.by).toBe('bob');
+    expect(grafana.annotations().map((a) => a.login)).toEqual(['bob']);
   });
 
   it('owns its groups query (Loki) and an events query for the group titles', () => {

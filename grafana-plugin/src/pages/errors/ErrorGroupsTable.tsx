@@ -23,12 +23,14 @@ import {
   type ErrorOccurrence,
 } from './errorGroups';
 import { describeSaveError, errorGroupsStore, type ErrorGroupsStore } from './errorGroupsApi';
+import { ErrorGroupConflict, type ErrorGroupsSnapshot } from './errorGroupStore';
+import { bracedRef, VAR } from '../../queries/variables';
 import { mute, reopen, resolve, unmute, type ErrorGroupsState, type ErrorGroupStatus } from './errorGroupState';
 import { tableStyles } from '../../scenes/tableStyles';
 
 export type GroupAction = 'mute' | 'unmute' | 'resolve' | 'reopen';
 
-/** Applies an action to the shared state (`by` is the Grafana login, kept for "who resolved this"). */
+/** Applies an action to a state (`by` is the Grafana login, kept for "who resolved this"). */
 export function applyAction(state: ErrorGroupsState, action: GroupAction, fingerprint: string, now: Date, by?: string) {
   switch (action) {
     case 'mute':
@@ -51,28 +53,51 @@ export function currentLogin(): string | undefined {
   return config.bootData?.user?.login || undefined;
 }
 
-interface ErrorGroupStateHolder extends SceneObjectState {
+export interface ErrorGroupStateHolder extends SceneObjectState {
   errorGroups?: ErrorGroupsState;
+  /** The change each group's state was read from: what the next change is based on. */
+  revisions?: Record<string, number>;
+  changes?: ErrorGroupsSnapshot['changes'];
   saving?: string;
-  message?: { severity: 'error' | 'info'; text: string };
+  message?: { severity: 'error' | 'warning' | 'info'; text: string };
+}
+
+/** The page's service (`$job`): recorded on each change, so a group's history says where it was triaged. */
+function selectedService(model: SceneObject): string | undefined {
+  const value = sceneGraph.interpolate(model, bracedRef(VAR.service));
+  return value && !value.startsWith('$') ? value : undefined;
 }
 
 /** Loads the shared state when the object activates; `act` saves a change and keeps what was saved. */
 export abstract class ErrorGroupStateObject<S extends ErrorGroupStateHolder> extends SceneObjectBase<S> {
   protected store: ErrorGroupsStore = errorGroupsStore();
 
-  /** Tests swap the settings API for a fake. */
+  /** Tests swap Grafana's annotations API for a fake. */
   useStore(store: ErrorGroupsStore): this {
     this.store = store;
     return this;
   }
 
-  protected loadState(): void {
-    this.store.load().then(
-      (errorGroups) => this.setState({ errorGroups } as Partial<S>),
+  protected loadState(message?: ErrorGroupStateHolder['message']): Promise<void> {
+    return this.store.load().then(
+      (snapshot) =>
+        this.setState({
+          errorGroups: snapshot.state,
+          revisions: snapshot.revisions,
+          changes: snapshot.changes,
+          message:
+            message ??
+            (snapshot.truncated
+              ? {
+                  severity: 'warning',
+                  text: 'Only the latest error-group changes were read: groups triaged long ago may show as open.',
+                }
+              : undefined),
+        } as Partial<S>),
       (err: unknown) =>
         this.setState({
           errorGroups: { version: 1, groups: {} },
+          revisions: {},
           message: { severity: 'error', text: `Could not read the mute/resolve state: ${describeSaveError(err)}` },
         } as Partial<S>)
     );
@@ -80,13 +105,42 @@ export abstract class ErrorGroupStateObject<S extends ErrorGroupStateHolder> ext
 
   async act(action: GroupAction, fingerprint: string): Promise<void> {
     this.setState({ saving: fingerprint, message: undefined } as Partial<S>);
+    const shown = this.state.errorGroups ?? { version: 1, groups: {} };
+    const current = shown.groups[fingerprint];
+    const next = applyAction(
+      { version: 1, groups: current ? { [fingerprint]: current } : {} },
+      action,
+      fingerprint,
+      new Date(),
+      currentLogin()
+    ).groups[fingerprint];
     try {
-      const errorGroups = await this.store.update((s) =>
-        applyAction(s, action, fingerprint, new Date(), currentLogin())
-      );
-      this.setState({ errorGroups, saving: undefined } as Partial<S>);
+      const stored = await this.store.change(fingerprint, next ?? {}, {
+        basedOn: this.state.revisions?.[fingerprint] ?? 0,
+        service: selectedService(this),
+        by: currentLogin(),
+      });
+      const groups = { ...(this.state.errorGroups ?? shown).groups };
+      if (next) {
+        groups[fingerprint] = next;
+      } else {
+        delete groups[fingerprint];
+      }
+      this.setState({
+        errorGroups: { version: 1, groups },
+        revisions: { ...this.state.revisions, [fingerprint]: stored.id },
+        changes: { ...this.state.changes, [fingerprint]: { login: stored.login ?? currentLogin(), time: stored.time } },
+        saving: undefined,
+      } as Partial<S>);
     } catch (err) {
-      this.setState({ saving: undefined, message: { severity: 'error', text: describeSaveError(err) } } as Partial<S>);
+      const message = { severity: 'error' as const, text: describeSaveError(err) };
+      if (err instanceof ErrorGroupConflict) {
+        // Show what the other user decided rather than what this page last read.
+        await this.loadState(message);
+        this.setState({ saving: undefined } as Partial<S>);
+        return;
+      }
+      this.setState({ saving: undefined, message } as Partial<S>);
     }
   }
 }
@@ -190,7 +244,7 @@ export interface ErrorGroupsListProps {
   show: 'active' | 'all';
   onShow(show: 'active' | 'all'): void;
   saving?: string;
-  message?: { severity: 'error' | 'info'; text: string };
+  message?: { severity: 'error' | 'warning' | 'info'; text: string };
   onAction(action: GroupAction, fingerprint: string): void;
 }
 

@@ -1,14 +1,11 @@
 import {
   classify,
   EMPTY_ERROR_GROUPS,
-  errorGroupsUpdate,
-  MAX_TRACKED_GROUPS,
   mute,
   parseErrorGroupsState,
   reopen,
   resolve,
   unmute,
-  type ErrorGroupsState,
 } from './errorGroupState';
 
 const FP = 'a1b2c3d4e5f60718';
@@ -130,42 +127,5 @@ describe('parseErrorGroupsState (jsonData can hold anything)', () => {
         halfGood: { muted: { at: T0.toISOString() } },
       },
     });
-  });
-});
-
-describe('errorGroupsUpdate', () => {
-  it('writes the state and keeps every other jsonData key (data source uids, anything else)', () => {
-    const state = mute(EMPTY_ERROR_GROUPS, FP, T0);
-    const body = errorGroupsUpdate(
-      { enabled: true, pinned: false, jsonData: { prometheusUid: 'p', lokiUid: 'l', errorGroups: { old: true } } },
-      state
-    );
-    expect(body).toEqual({
-      enabled: true,
-      pinned: false,
-      jsonData: { prometheusUid: 'p', lokiUid: 'l', errorGroups: state },
-    });
-  });
-
-  it('keeps the app enabled and pinned when Grafana sent no flags', () => {
-    expect(errorGroupsUpdate({}, EMPTY_ERROR_GROUPS)).toEqual({
-      enabled: true,
-      pinned: true,
-      jsonData: { errorGroups: EMPTY_ERROR_GROUPS },
-    });
-  });
-});
-
-describe('bounded state', () => {
-  it(`keeps at most ${MAX_TRACKED_GROUPS} groups, dropping the ones touched longest ago`, () => {
-    let s: ErrorGroupsState = EMPTY_ERROR_GROUPS;
-    for (let i = 0; i < MAX_TRACKED_GROUPS; i++) {
-      s = resolve(s, `fp${i}`, new Date(at(i)));
-    }
-    s = mute(s, 'newest', new Date(at(MAX_TRACKED_GROUPS + 1)));
-    expect(Object.keys(s.groups)).toHaveLength(MAX_TRACKED_GROUPS);
-    expect(s.groups.fp0).toBeUndefined();
-    expect(s.groups.fp1).toBeDefined();
-    expect(s.groups.newest).toBeDefined();
   });
 });

@@ -1,7 +1,6 @@
-// Mute / resolve state of error groups, shared by every user: it lives in the app's plugin
-// settings (jsonData.errorGroups), written through Grafana's plugin settings API. Pure: the
-// Errors page reads and writes it through errorGroupsApi.ts.
-import type { PulseAppSettings } from '../../settings';
+// Mute / resolve state of error groups, shared by every user. Pure: the state is kept as Grafana
+// annotations (errorGroupAnnotations.ts, errorGroupStore.ts), where file provisioning of the app
+// cannot overwrite it; older versions kept it in the app's jsonData, read once for migration.
 
 export interface MuteRecord {
   /** ISO time the group was muted. */
@@ -31,9 +30,6 @@ export interface ErrorGroupsState {
 /** `open`: needs attention; `regressed`: resolved, then seen again; `muted`: hidden on purpose; `resolved`: fixed. */
 export type ErrorGroupStatus = 'open' | 'regressed' | 'muted' | 'resolved';
 
-/** jsonData is a plugin setting, not a database: the oldest resolved/muted entries go beyond this many. */
-export const MAX_TRACKED_GROUPS = 500;
-
 export const EMPTY_ERROR_GROUPS: ErrorGroupsState = { version: 1, groups: {} };
 
 function isoTime(value: unknown): string | undefined {
@@ -44,9 +40,27 @@ function optionalString(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
+/** One group's entry from stored JSON, or undefined when it holds no valid decision. */
+export function parseEntry(value: unknown): ErrorGroupEntry | undefined {
+  if (value === null || typeof value !== 'object') {
+    return undefined;
+  }
+  const v = value as { muted?: Record<string, unknown>; resolved?: Record<string, unknown> };
+  const entry: ErrorGroupEntry = {};
+  const mutedAt = isoTime(v.muted?.at);
+  if (mutedAt) {
+    entry.muted = { at: mutedAt, by: optionalString(v.muted?.by), until: isoTime(v.muted?.until) };
+  }
+  const resolvedAt = isoTime(v.resolved?.at);
+  if (resolvedAt) {
+    entry.resolved = { at: resolvedAt, by: optionalString(v.resolved?.by) };
+  }
+  return entry.muted || entry.resolved ? dropUndefined(entry) : undefined;
+}
+
 /**
- * The state from jsonData, tolerant: anything malformed (hand-edited provisioning, an older
- * shape) is dropped entry by entry rather than breaking the page.
+ * The state as older versions kept it in jsonData, tolerant: anything malformed (hand-edited
+ * provisioning, an older shape) is dropped entry by entry rather than breaking the page.
  */
 export function parseErrorGroupsState(raw: unknown): ErrorGroupsState {
   const groups: Record<string, ErrorGroupEntry> = {};
@@ -55,21 +69,9 @@ export function parseErrorGroupsState(raw: unknown): ErrorGroupsState {
     return { version: 1, groups };
   }
   for (const [fingerprint, value] of Object.entries(source as Record<string, unknown>)) {
-    if (fingerprint === '' || value === null || typeof value !== 'object') {
-      continue;
-    }
-    const v = value as { muted?: Record<string, unknown>; resolved?: Record<string, unknown> };
-    const entry: ErrorGroupEntry = {};
-    const mutedAt = isoTime(v.muted?.at);
-    if (mutedAt) {
-      entry.muted = { at: mutedAt, by: optionalString(v.muted?.by), until: isoTime(v.muted?.until) };
-    }
-    const resolvedAt = isoTime(v.resolved?.at);
-    if (resolvedAt) {
-      entry.resolved = { at: resolvedAt, by: optionalString(v.resolved?.by) };
-    }
-    if (entry.muted || entry.resolved) {
-      groups[fingerprint] = dropUndefined(entry);
+    const entry = fingerprint === '' ? undefined : parseEntry(value);
+    if (entry) {
+      groups[fingerprint] = entry;
     }
   }
   return { version: 1, groups };
@@ -89,7 +91,7 @@ function withEntry(state: ErrorGroupsState, fingerprint: string, entry: ErrorGro
   } else {
     delete groups[fingerprint];
   }
-  return prune({ version: 1, groups });
+  return { version: 1, groups };
 }
 
 export function mute(
@@ -145,27 +147,3 @@ export function classify(
 
 /** Order of the groups list: what needs attention first. */
 export const STATUS_ORDER: Record<ErrorGroupStatus, number> = { regressed: 0, open: 1, muted: 2, resolved: 3 };
-
-/** Keeps the state bounded: beyond MAX_TRACKED_GROUPS, the entries touched longest ago go first. */
-function prune(state: ErrorGroupsState): ErrorGroupsState {
-  const entries = Object.entries(state.groups);
-  if (entries.length <= MAX_TRACKED_GROUPS) {
-    return state;
-  }
-  const touched = (e: ErrorGroupEntry) =>
-    Math.max(Date.parse(e.muted?.at ?? '') || 0, Date.parse(e.resolved?.at ?? '') || 0);
-  entries.sort((a, b) => touched(b[1]) - touched(a[1]));
-  return { version: 1, groups: Object.fromEntries(entries.slice(0, MAX_TRACKED_GROUPS)) };
-}
-
-/** The body of `POST /api/plugins/<id>/settings` storing the state and keeping every other setting. */
-export function errorGroupsUpdate(
-  meta: { enabled?: boolean; pinned?: boolean; jsonData?: PulseAppSettings | null },
-  state: ErrorGroupsState
-): { enabled: boolean; pinned: boolean; jsonData: PulseAppSettings } {
-  return {
-    enabled: meta.enabled ?? true,
-    pinned: meta.pinned ?? true,
-    jsonData: { ...(meta.jsonData ?? {}), errorGroups: state },
-  };
-}

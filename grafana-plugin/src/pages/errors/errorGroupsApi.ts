@@ -1,53 +1,30 @@
-// Reads and writes the shared mute/resolve state through Grafana's plugin settings API. Each
-// change re-reads the settings first, so it applies to the latest state (another user's change
-// since the page loaded is kept) and every other jsonData key is written back unchanged.
+// The Errors page's store: error-group decisions as Grafana annotations, over Grafana's backend
+// service (resolved when used: pages are built before Grafana's services exist in tests).
 import { getBackendSrv } from '@grafana/runtime';
-import { PLUGIN_ID } from '../../constants';
-import type { PulseAppSettings } from '../../settings';
-import { errorGroupsUpdate, parseErrorGroupsState, type ErrorGroupsState } from './errorGroupState';
+import {
+  annotationsStore,
+  ErrorGroupConflict,
+  type AnnotationsBackend,
+  type ErrorGroupsStore,
+} from './errorGroupStore';
 
-export const PLUGIN_SETTINGS_URL = `/api/plugins/${PLUGIN_ID}/settings`;
+export type { ErrorGroupsStore } from './errorGroupStore';
 
-interface PluginSettingsMeta {
-  enabled?: boolean;
-  pinned?: boolean;
-  jsonData?: PulseAppSettings | null;
+export function errorGroupsStore(backend?: AnnotationsBackend): ErrorGroupsStore {
+  return annotationsStore(() => backend ?? (getBackendSrv() as unknown as AnnotationsBackend));
 }
 
-/** The part of Grafana's BackendSrv used here (tests pass a fake). */
-export interface SettingsBackend {
-  get<T = unknown>(url: string): Promise<T>;
-  post<T = unknown>(url: string, data?: unknown): Promise<T>;
-}
-
-export interface ErrorGroupsStore {
-  load(): Promise<ErrorGroupsState>;
-  /** Applies `change` to the freshest state, saves it, and returns what was saved. */
-  update(change: (state: ErrorGroupsState) => ErrorGroupsState): Promise<ErrorGroupsState>;
-}
-
-/** The store over Grafana's backend service (resolved when used: pages are built before Grafana's services in tests). */
-export function errorGroupsStore(backend?: SettingsBackend): ErrorGroupsStore {
-  const srv = (): SettingsBackend => backend ?? getBackendSrv();
-  const read = () => srv().get<PluginSettingsMeta>(PLUGIN_SETTINGS_URL);
-  return {
-    async load() {
-      return parseErrorGroupsState((await read()).jsonData?.errorGroups);
-    },
-    async update(change) {
-      const meta = await read();
-      const next = change(parseErrorGroupsState(meta.jsonData?.errorGroups));
-      await srv().post(PLUGIN_SETTINGS_URL, errorGroupsUpdate(meta, next));
-      return next;
-    },
-  };
-}
-
-/** What the page says when a save fails: Grafana answers 403 to users who are not org admins. */
+/**
+ * What the page says when a save fails. Creating organisation annotations takes Grafana's
+ * `annotations:create` permission: Editors and Admins have it (fixed:annotations:writer), Viewers do not.
+ */
 export function describeSaveError(err: unknown): string {
+  if (err instanceof ErrorGroupConflict) {
+    return `Not saved: ${err.message}. The list now shows the current state; apply your change again if it still holds.`;
+  }
   const status = (err as { status?: unknown } | null)?.status;
   if (status === 403 || status === 401) {
-    return 'Only Grafana organisation admins can mute or resolve error groups (the state is kept in the app settings).';
+    return 'Only Grafana Editors and Admins can mute or resolve error groups (each change is kept as a Grafana annotation, which Viewers may not create).';
   }
   const message =
     (err as { data?: { message?: unknown }; message?: unknown } | null)?.data?.message ?? (err as Error)?.message;
