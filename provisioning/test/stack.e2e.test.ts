@@ -14,6 +14,7 @@ import type { StartedDockerComposeEnvironment } from 'testcontainers';
 import { APP_PLUGIN_ID, appUrl, DASHBOARD_FOLDER, DASHBOARD_UIDS, DATASOURCE_UIDS } from '../src/names';
 import { logql, promql } from '../src/queries';
 import { readYaml, ROOT } from './support/repo';
+import { annotationsStore, type AnnotationsBackend } from '../../grafana-plugin/src/pages/errors/errorGroupStore';
 
 /** `docker info` answers only when an engine runs (the client alone fails fast); bounded so a hung socket cannot stall the suite. */
 function dockerEngine(): { available: boolean; reason: string } {
@@ -41,6 +42,26 @@ async function getJson<T>(url: string, headers: Record<string, string> = {}): Pr
     /* HTML or text: keep it as is */
   }
   return { status: res.status, body: body as T };
+}
+
+/** Grafana's HTTP API as the app's BackendSrv would call it (JSON in and out, errors carry the status). */
+function grafanaClient(base: () => string): AnnotationsBackend {
+  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${base()}${path}`, {
+      method,
+      headers: { authorization: GRAFANA_AUTH, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(15_000),
+    });
+    const json: unknown = await res.json().catch(() => undefined);
+    if (!res.ok) throw Object.assign(new Error(`${method} ${path}: ${res.status}`), { status: res.status, data: json });
+    return json as T;
+  };
+  return {
+    get: (path) => call('GET', path),
+    post: (path, body) => call('POST', path, body),
+    delete: (path) => call('DELETE', path),
+  };
 }
 
 /** Retries `check` until it stops throwing or the deadline passes (the stack fills up over tens of seconds). */
@@ -180,6 +201,36 @@ describe('docker compose stack', () => {
     expect(served.status).toBe(200);
     expect(JSON.parse(await served.text())).toEqual(JSON.parse(baked));
   });
+
+  maybe(
+    title('a resolved error group stays resolved after Grafana restarts (file provisioning rewrites the app jsonData)'),
+    async () => {
+      const store = annotationsStore(() => grafanaClient(() => url.grafana));
+      const fingerprint = `e2e${Date.now().toString(16)}`;
+      const before = await store.load();
+      const resolvedAt = new Date().toISOString();
+      await store.change(
+        fingerprint,
+        { resolved: { at: resolvedAt, by: 'admin' } },
+        { basedOn: before.revisions[fingerprint] ?? 0, service: 'demo', by: 'admin' },
+      );
+      const grafana = env!.getContainer('grafana-1');
+      await grafana.restart();
+      url.grafana = `http://${grafana.getHost()}:${grafana.getMappedPort(3000)}`;
+      await eventually(async () => {
+        expect((await getJson(`${url.grafana}/api/health`)).status).toBe(200);
+      });
+      // The restart did what the issue describes: provisioning wrote the app's jsonData anew.
+      const settings = await getJson<{ jsonData: Record<string, unknown> }>(
+        `${url.grafana}/api/plugins/${APP_PLUGIN_ID}/settings`,
+        { authorization: GRAFANA_AUTH },
+      );
+      expect(settings.body.jsonData.errorGroups).toBeUndefined();
+      const after = await store.load();
+      expect(after.state.groups[fingerprint]).toEqual({ resolved: { at: resolvedAt, by: 'admin' } });
+    },
+    EVENTUALLY_MS + 120_000,
+  );
 
   maybe(title('every generated alert rule is loaded into Grafana Alerting'), async () => {
     const file = readYaml<{ groups: Array<{ rules: Array<{ uid: string }> }> }>(
