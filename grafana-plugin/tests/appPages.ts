@@ -30,6 +30,16 @@ export const PAGE_QUERY = 'from=now-15m&to=now&var-job=demo';
 
 export const E2E_PAGES: E2EPage[] = [
   {
+    name: 'services',
+    path: 'services',
+    title: 'Services',
+    panels: [
+      { title: 'Services', kind: 'table' },
+      // demo calls payments: the map has both, linked.
+      { title: 'Service map', kind: 'nodegraph', node: 'payments' },
+    ],
+  },
+  {
     name: 'overview',
     path: 'overview',
     title: 'Overview',
