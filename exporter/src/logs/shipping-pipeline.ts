@@ -20,6 +20,7 @@ interface ThreadStream {
   readonly destroyed: boolean;
   /** The thread has started and reads the ring. */
   readonly ready: boolean;
+  readonly worker?: { terminate(): Promise<number> };
 }
 
 /**
@@ -29,6 +30,8 @@ interface ThreadStream {
  */
 const COALESCE_MS = 50;
 const COALESCE_BYTES = 64 * 1024;
+/** How long past a flush's deadline the thread's answer is awaited. */
+const FLUSH_ANSWER_GRACE_MS = 50;
 
 export interface DeliveryStatus {
   /** Lines handed to the shipping thread. */
@@ -122,6 +125,7 @@ export function startShippingPipeline(
     blocked = false;
   });
   stream.on('error', (err: Error) => {
+    if (ended) return; // a thread ended at shutdown: what it held was counted already
     core.internalError('logs', err);
   });
   stream.on('close', () => {
@@ -195,8 +199,10 @@ export function startShippingPipeline(
       const id = ++flushId;
       const deadline = Date.now() + timeoutMs;
       return new Promise<void>((resolve) => {
-        // A margin past the deadline for the thread's answer; after it we stop waiting.
-        const timer = setTimeout(resolve, timeoutMs + 500);
+        // A small margin past the deadline for the thread's answer, then we stop waiting: a thread
+        // still starting (or stuck) must not hold the app's shutdown past its deadline. What it
+        // did not report by then is counted as dropped below.
+        const timer = setTimeout(resolve, timeoutMs + FLUSH_ANSWER_GRACE_MS);
         flushWaiters.set(id, () => {
           clearTimeout(timer);
           resolve();
@@ -211,8 +217,11 @@ export function startShippingPipeline(
         // The thread reports before it answers a flush, so after a timely answer nothing is
         // left; after a late one, what it did not report is counted as lost here.
         if (written > finished) count('dropped', 'shutdown', written - finished);
+        // Everything the thread held is counted now (sent, or dropped above). thread-stream's
+        // end() would block this thread until the shipping thread reads the ring (its whole
+        // start-up time, or a busy thread's next turn): terminate it instead, without waiting.
         try {
-          stream.end();
+          void stream.worker?.terminate().catch(() => undefined);
         } catch (err) {
           core.internalError('logs', err);
         }
