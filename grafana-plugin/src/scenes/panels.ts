@@ -11,8 +11,9 @@ import {
   type SceneObject,
 } from '@grafana/scenes';
 import { LABELS } from '../queries/labels';
-import { exemplarLogsDataLink, routeDetailDataLink } from '../queries/links';
+import { routeDetailDataLink } from '../queries/links';
 import type { LokiTarget, PromTarget } from '../queries/types';
+import { exemplarLinksTransformation } from './exemplarLinks';
 import { lokiRunner, promRunner } from './runners';
 
 export interface PanelOptions {
@@ -22,15 +23,23 @@ export interface PanelOptions {
   noValue?: string;
 }
 
-/** A time series panel; latency panels pass `exemplarLinks` so each exemplar opens its request's events in Loki. */
+/**
+ * A time series panel; latency panels pass `exemplarLinks` so each exemplar opens its request's
+ * events in Loki (set on the exemplar frames themselves: see exemplarLinks.ts for why an override cannot).
+ */
 export function timeseriesPanel(
   title: string,
   targets: PromTarget[],
   options: PanelOptions & { exemplarLinks?: boolean; stack?: boolean } = {}
 ): VizPanel {
+  const runner = promRunner(targets);
   const builder = PanelBuilders.timeseries()
     .setTitle(title)
-    .setData(promRunner(targets))
+    .setData(
+      options.exemplarLinks
+        ? new SceneDataTransformer({ $data: runner, transformations: [exemplarLinksTransformation] })
+        : runner
+    )
     .setUnit(options.unit)
     .setNoValue(options.noValue)
     .setCustomFieldConfig('fillOpacity', options.stack ? 60 : 8);
@@ -39,9 +48,6 @@ export function timeseriesPanel(
   }
   if (options.stack) {
     builder.setCustomFieldConfig('stacking', { mode: StackingMode.Normal });
-  }
-  if (options.exemplarLinks) {
-    builder.setOverrides((b) => b.matchFieldsWithName(LABELS.traceId).overrideLinks([exemplarLogsDataLink()]));
   }
   return builder.build();
 }
@@ -122,8 +128,8 @@ export interface TableOptions extends PanelOptions {
   columns: TableColumn[];
   sortBy?: { column: string; desc: boolean };
   limit?: number;
-  /** Link cells of this field (e.g. http_route) to Route detail. */
-  linkRoutes?: boolean;
+  /** Link cells of this field (e.g. http_route) to Route detail; `operation`: the row's method too (tables by method + route). */
+  linkRoutes?: boolean | 'operation';
   /** Fields to hide, by their name in the query result (labels, or `Value` of a single query). */
   hide?: string[];
 }
@@ -181,7 +187,9 @@ export function tablePanel(title: string, targets: PromTarget[], options: TableO
         }
       }
       if (options.linkRoutes) {
-        b.matchFieldsWithName(LABELS.route).overrideLinks([routeDetailDataLink()]);
+        b.matchFieldsWithName(LABELS.route).overrideLinks([
+          routeDetailDataLink({ withMethod: options.linkRoutes === 'operation' }),
+        ]);
       }
     });
   if (options.description) {
