@@ -78,7 +78,7 @@ async function annotationsThroughPanel(panel: VizPanel, frames: DataFrame[]): Pr
   const provider = panel.state.$data;
   expect(provider).toBeInstanceOf(SceneDataTransformer);
   const annotationOperators = (provider as SceneDataTransformer).state.transformations.flatMap((t) =>
-    typeof t === 'object' && 'topic' in t && t.topic === DataTopic.Annotations ? [t.operator] : []
+    typeof t === 'object' && 'operator' in t && t.topic === DataTopic.Annotations ? [t.operator] : []
   );
   expect(annotationOperators).toHaveLength(1);
   return firstValueFrom(transformDataFrame(annotationOperators, frames));
