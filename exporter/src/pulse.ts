@@ -7,7 +7,7 @@ import type { EndpointHandler, PulseCore } from './core';
 import { createMetricsEndpoint } from './endpoints/metrics-endpoint';
 import type { EventSink } from './events';
 import { stdoutEventSink } from './events';
-import { isPatched, patchLoadedExpress, patchRouterPrototype, routerPrototypeOfApp } from './express/route-templates';
+import { patchLoadedExpress, templateAppRoutes } from './express/route-templates';
 import type { DbApi } from './db/index';
 import { createDbSignal } from './db/index';
 import type { RuntimeApi } from './runtime/index';
@@ -50,7 +50,7 @@ export interface Pulse extends DbApi, RuntimeApi, DepsApi, HealthApi, LogsApi, E
 
 /**
  * Creates a Pulse instance. Options are validated here: a bad one throws a PulseConfigError that
- * names it. Create it before the app registers routes, so route templates are recorded.
+ * names it. Routes get their templates whether they were registered before or after it.
  */
 export function createPulse(options: PulseOptions): Pulse {
   const resolved = resolveOptions(options);
@@ -149,6 +149,7 @@ export function createPulse(options: PulseOptions): Pulse {
     mount(app) {
       if (typeof app?.get !== 'function') throw new TypeError('pulse.mount(app) needs an Express app or router');
       mountedApps.add(app);
+      templateAppRoutes(app); // routes registered before createPulse()
       for (const [path, handler] of endpoints) app.get(path, handler);
     },
     metricsHandler: () => metricsEndpoint.handler,

@@ -7,6 +7,11 @@ import { defineMetric } from './types';
 export const HTTP_OTHER_METHOD = '_OTHER';
 /** `http_route` of a response that no Express route handled (404s, scanners). */
 export const HTTP_UNMATCHED_ROUTE = '(unmatched)';
+/**
+ * Prefix of the `http_route` of a response a route handled whose mount paths Pulse never saw:
+ * `(untemplated)/items/:itemId` (the route's own path; Pulse warns once, naming the fix).
+ */
+export const HTTP_UNTEMPLATED_ROUTE_PREFIX = '(untemplated)';
 /** `error_type` of a request whose client went away before the response finished. */
 export const HTTP_ABORTED_ERROR = 'aborted';
 

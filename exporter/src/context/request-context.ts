@@ -19,7 +19,21 @@ export interface RequestContext {
   peekSignal(name: string): unknown;
 }
 
-const storage = new AsyncLocalStorage<RequestContext>();
+/**
+ * The storage and the last-entered shortcut live on one process-wide object, so every copy of
+ * Pulse's code in the process (the ESM and CommonJS builds, the `register` preload that wraps
+ * Express routes before the app's own import of Pulse) sees the same request contexts.
+ */
+interface SharedContextState {
+  readonly storage: AsyncLocalStorage<RequestContext>;
+  /** The context most recently entered (see contextOfRequest). */
+  lastEntered: RequestContext | undefined;
+}
+const kShared = Symbol.for('pulse.requestContext.v1');
+const shared: SharedContextState = ((globalThis as Record<symbol, unknown>)[kShared] as
+  SharedContextState | undefined) ?? { storage: new AsyncLocalStorage<RequestContext>(), lastEntered: undefined };
+(globalThis as Record<symbol, unknown>)[kShared] = shared;
+const storage = shared.storage;
 
 /** One class, so every request's context has the same shape (monomorphic access on the hot path). */
 class PulseRequestContext implements RequestContext, RouteCarrier {
@@ -66,25 +80,24 @@ export function createRequestContext(
   return new PulseRequestContext(request, traceId, method, startTime);
 }
 
-// The context most recently entered. Express dispatches a request's middleware and routes
-// synchronously unless a middleware waits, so this is usually the one a route wrapper is asked
-// about: checking it first spares an AsyncLocalStorage lookup per router layer.
-let lastEntered: RequestContext | undefined;
+// `shared.lastEntered`: the context most recently entered. Express dispatches a request's
+// middleware and routes synchronously unless a middleware waits, so this is usually the one a
+// route wrapper is asked about: checking it first spares an AsyncLocalStorage lookup per layer.
 
 /** Runs `fn` with `context` as the current request context. */
 export function runWithContext<R>(context: RequestContext, fn: () => R): R {
-  lastEntered = context;
+  shared.lastEntered = context;
   return storage.run(context, fn);
 }
 
 /** Drops the shortcut to a context whose request has ended, so the request can be collected. */
 export function forgetContext(context: RequestContext): void {
-  if (lastEntered === context) lastEntered = undefined;
+  if (shared.lastEntered === context) shared.lastEntered = undefined;
 }
 
 /** The context of `request` if it is the current one (route wrappers ask this per layer). */
 export function contextOfRequest(request: unknown): RequestContext | undefined {
-  const last = lastEntered as PulseRequestContext | undefined;
+  const last = shared.lastEntered as PulseRequestContext | undefined;
   if (last !== undefined && last.request === request) return last;
   const ctx = storage.getStore() as PulseRequestContext | undefined;
   return ctx !== undefined && ctx.request === request ? ctx : undefined;

@@ -111,7 +111,9 @@ export function createHttpSignal(
     if (ctx.route !== undefined) return ctx.route;
     // A path-mounted middleware (static files, a proxy) that answered without a route.
     const mounted = ctx.mountedMiddleware;
-    return mounted !== undefined && status !== 404 ? mounted : HTTP_UNMATCHED_ROUTE;
+    if (mounted !== undefined && status !== 404) return mounted;
+    // A route Pulse never wrapped answered: a bounded stand-in and a warning, not "(unmatched)".
+    return untemplatedRoute(req) ?? HTTP_UNMATCHED_ROUTE;
   }
 
   /**

@@ -1,0 +1,21 @@
+// Pulse created in a module of its own, imported before anything loads express, and /metrics on
+// a port of its own: the app itself is never passed to pulse.mount().
+import { pulse } from './pulse.js';
+import express from 'express';
+import { api } from './routes/api.js';
+import { admin } from './routes/admin.js';
+
+const metricsApp = express();
+pulse.mount(metricsApp);
+const metricsServer = metricsApp.listen(0, () => {
+  console.log(`metrics on ${metricsServer.address().port}`);
+
+  const app = express();
+  app.use(pulse.middleware());
+  app.use('/api/:version', api);
+  app.use('/admin', admin);
+  app.use(pulse.errorHandler());
+  const server = app.listen(Number(process.env.PORT ?? 3000), () =>
+    console.log(`listening on ${server.address().port}`),
+  );
+});

@@ -1,0 +1,3 @@
+import { createPulse } from '@pulse-apm/exporter';
+
+export const pulse = createPulse({ serviceName: 'layout-app' });
