@@ -115,6 +115,16 @@ const MUST_HAVE_DATA = [
   'dependencies › Latency p95 by dependency › p95',
   'dependencies › Failures by dependency and error type › etype',
   'dependencies › Outgoing HTTP by server and status › http',
+  // Services page: every service's RED and the calls between them (demo → payments).
+  'services › Services › rate',
+  'services › Services › errors',
+  'services › Services › p95',
+  'services › Services › instances',
+  'services › Service map › rate',
+  'services › Service map › errors',
+  'services › Service map › depRate',
+  'services › Service map › depErrors',
+  'services › Service map › hosts',
 ];
 
 let stack: LiveStack;
@@ -200,7 +210,7 @@ describe('variables and empty states on real Prometheus', () => {
 
 describe('Dependencies and Health page logic on the live data', () => {
   // Instant vectors as the time-series frames Grafana hands to the page (labels on the value field).
-  const { toFrames, graph, targets } = withBrowserGlobals(() => {
+  const { toFrames, graph, targets, services, servicesTable } = withBrowserGlobals(() => {
     const data = require('@grafana/data') as typeof import('@grafana/data');
     const toFrames = (refId: string, vector: Array<{ metric: Record<string, string>; value: number }>) =>
       vector.map((s) =>
@@ -216,6 +226,8 @@ describe('Dependencies and Health page logic on the live data', () => {
       toFrames,
       graph: require('./pages/dependencies/dependencyGraph') as typeof import('./pages/dependencies/dependencyGraph'),
       targets: require('./pages/health/targetStatus') as typeof import('./pages/health/targetStatus'),
+      services: require('./pages/services/serviceMap') as typeof import('./pages/services/serviceMap'),
+      servicesTable: require('./pages/services/servicesTable') as typeof import('./pages/services/servicesTable'),
     };
   });
   const run = async (panel: string, refId: string) => {
@@ -236,6 +248,42 @@ describe('Dependencies and Health page logic on the live data', () => {
     // The burst makes payments answer 500 and time out: the arc shows failures.
     expect(nodes!.fields.find((f) => f.name === 'arc__errors')!.values[i]).toBeGreaterThan(0);
     expect(edges!.fields.find((f) => f.name === 'target')!.values).toContain(graph.dependencyNodeId('payments'));
+  });
+
+  const runServices = async (panel: string) =>
+    (
+      await Promise.all(
+        queries
+          .filter((x) => x.page === 'services' && x.panel === panel)
+          .map(async (q) => toFrames(q.refId, await stack.prom.query(interpolate(q.expr, VARIABLES))))
+      )
+    ).flat();
+
+  it('the Services map links demo to the payments service (not an external host) from the exporter\u2019s own metrics', async () => {
+    const { nodes, edges } = services.serviceMapModel(await runServices('Service map'));
+    const kinds = Object.fromEntries(nodes.map((n) => [n.title, n.kind]));
+    expect(kinds).toMatchObject({ demo: 'service', payments: 'service' });
+    const call = edges.find((e) => e.source === graph.serviceNodeId('demo'))!;
+    expect(call).toMatchObject({ target: graph.serviceNodeId('payments') });
+    expect(call.rate).toBeGreaterThan(0);
+    // payments' inbound call is demo's; the error ratio is a number (0 when nothing failed), never missing.
+    expect(edges.filter((e) => e.target === graph.serviceNodeId('payments')).map((e) => e.source)).toEqual([
+      graph.serviceNodeId('demo'),
+    ]);
+    expect(Number.isFinite(call.errorRatio)).toBe(true);
+  });
+
+  it('the Services table has a row per service with a number in every RED cell', async () => {
+    const rows = servicesTable.serviceRows(await runServices('Services'), new Map());
+    expect(rows.map((r) => r.service)).toEqual(expect.arrayContaining(['demo', 'payments']));
+    for (const r of rows.filter((x) => ['demo', 'payments'].includes(x.service))) {
+      expect({ service: r.service, finite: [r.rate, r.errorRatio, r.p95].every(Number.isFinite) }).toEqual({
+        service: r.service,
+        finite: true,
+      });
+      expect(r.instances).toBe(1);
+      expect(r.alerts).toBe(0);
+    }
   });
 
   it('the target status of demo is up (no lost server while it reports)', async () => {
