@@ -42,7 +42,10 @@ export const LOG_METADATA = {
   lifecyclePhase: 'lifecycle_phase',
   /** Why a process stopped: `SIGTERM`, `SIGINT`, `shutdown`, `crash`. */
   lifecycleReason: 'lifecycle_reason',
-  /** `host:pid` of the process, on lifecycle events, so a restart shows as a new instance. */
+  /**
+   * `host:pid` of the process, on every event and log line (bounded: one value per process), so a
+   * restart shows as a new instance; pulse_runtime_info carries it too, next to Prometheus's `instance`.
+   */
   instance: 'service_instance_id',
 } as const;
 

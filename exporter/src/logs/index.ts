@@ -2,6 +2,7 @@ import type { DestinationStream, Logger } from 'pino';
 import pino from 'pino';
 import {
   EVENT_KINDS,
+  LOG_METADATA,
   LOKI_LABELS,
   RESERVED_LOG_FIELDS,
   pulseLogEventsTruncated,
@@ -11,7 +12,7 @@ import type { PulseCore } from '../core';
 import type { CustomEventInput } from './custom-events';
 import { customEvent } from './custom-events';
 import { pinoEventSink } from './event-sink';
-import { lifecycleEvent } from './lifecycle';
+import { lifecycleEvent, serviceInstanceId } from './lifecycle';
 import { createLoggers, keepReservedBindingsForPulse } from './logger';
 import type { DeliveryStatus, LogPipeline } from './shipping-pipeline';
 import { logOutcomeCounter, startShippingPipeline } from './shipping-pipeline';
@@ -72,8 +73,13 @@ export function createLogsSignal(core: PulseCore): { api: LogsApi } {
     };
   }
 
-  // On stdout the lines need their service; in Loki these are stream labels.
-  const base = pipeline === undefined ? { [LOKI_LABELS.serviceName]: serviceName, [LOKI_LABELS.env]: env } : null;
+  // On stdout the lines need their service; in Loki these are stream labels. Every line names its
+  // process (structured metadata in Loki): the app's instance filter joins it to Prometheus's
+  // `instance` through pulse_runtime_info, which carries the same id.
+  const base = {
+    ...(pipeline === undefined ? { [LOKI_LABELS.serviceName]: serviceName, [LOKI_LABELS.env]: env } : {}),
+    [LOG_METADATA.instance]: serviceInstanceId(),
+  };
   const renamed = core.metrics.counter(pulseLogFieldsRenamed);
   renamed.seed(RESERVED_LOG_FIELDS.map((field) => [field]));
   const onReservedField = (field: string): void => renamed.inc([field]);

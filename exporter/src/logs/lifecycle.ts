@@ -7,7 +7,11 @@ import type { PulseEvent } from '../events';
 
 let instanceId: string | undefined;
 
-/** `host:pid`: one value per process, so a restart shows as a new instance. */
+/**
+ * `host:pid`: one value per process, so a restart shows as a new instance. Every line Pulse writes
+ * carries it (the loggers' base), and pulse_runtime_info has it as a label: the join between
+ * Prometheus's `instance` (the scrape address, which the process cannot know) and its events.
+ */
 export function serviceInstanceId(): string {
   instanceId ??= `${hostname()}:${process.pid}`;
   return instanceId;
@@ -22,7 +26,6 @@ export function lifecycleEvent(phase: LifecyclePhase, reason?: string): PulseEve
     message: phase === 'start' ? 'service started' : `service stopping (${reason ?? 'unknown'})`,
     lifecycle_phase: phase,
     ...(reason !== undefined ? { lifecycle_reason: reason } : {}),
-    service_instance_id: serviceInstanceId(),
     pid: process.pid,
     node_version: process.version,
     uptime_seconds: Math.round(process.uptime() * 1000) / 1000,

@@ -60,7 +60,7 @@ export interface Loggers {
 export function createLoggers(
   destination: DestinationStream,
   level: LogLevel,
-  /** Fields on every line: service_name and env on stdout; none for Loki, where they are labels. */
+  /** Fields on every line: the process id; service_name and env on stdout only (labels in Loki). */
   base: Record<string, string> | null,
   onReservedField: (field: string) => void = () => {},
 ): Loggers {

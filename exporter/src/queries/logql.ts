@@ -24,6 +24,11 @@ export type MatchValue = string | { regex: string };
 export interface LogScope {
   service: MatchValue;
   env?: MatchValue;
+  /**
+   * Which processes (`service_instance_id`, structured metadata on every line). A filter after
+   * the selector, not a stream label: one value per process would multiply the streams.
+   */
+  instance?: MatchValue;
 }
 
 /** A LogQL double-quoted string literal. */
@@ -56,6 +61,11 @@ function metadataFilters(filters: Record<string, MatchValue | undefined>): strin
   return out;
 }
 
+/** The scope's lines of the given kinds: the stream selector, then the instance filter if any. */
+function scoped(scope: LogScope, kind?: EventKindLabel | readonly EventKindLabel[]): string {
+  return logSelector(scope, kind) + metadataFilters({ [LOG_METADATA.instance]: scope.instance });
+}
+
 export interface ErrorFilter {
   fingerprint?: MatchValue;
   errorType?: MatchValue;
@@ -66,7 +76,7 @@ export interface ErrorFilter {
 /** Error events, optionally narrowed to one group (fingerprint), type, route or trace. */
 export function errorEvents(scope: LogScope, filter: ErrorFilter = {}): string {
   return (
-    logSelector(scope, 'error') +
+    scoped(scope, 'error') +
     metadataFilters({
       [LOG_METADATA.fingerprint]: filter.fingerprint,
       [LOG_METADATA.errorType]: filter.errorType,
@@ -102,7 +112,7 @@ export function errorRateByTypeAndRoute(scope: LogScope, range = GRAFANA_AUTO_RA
 
 /** Slow requests, optionally for one route and over a duration (seconds). */
 export function slowRequests(scope: LogScope, options: { route?: MatchValue; minSeconds?: number } = {}): string {
-  let q = logSelector(scope, 'slow_request') + metadataFilters({ [LOG_METADATA.route]: options.route });
+  let q = scoped(scope, 'slow_request') + metadataFilters({ [LOG_METADATA.route]: options.route });
   if (options.minSeconds !== undefined) q += ` | json | duration_seconds >= ${options.minSeconds}`;
   return q;
 }
@@ -114,12 +124,12 @@ export function slowRequestCountByRoute(scope: LogScope, range = GRAFANA_AUTO_RA
 
 /** Slow query events (db signal), optionally for one route. */
 export function slowQueries(scope: LogScope, options: { route?: MatchValue } = {}): string {
-  return logSelector(scope, 'slow_query') + metadataFilters({ [LOG_METADATA.route]: options.route });
+  return scoped(scope, 'slow_query') + metadataFilters({ [LOG_METADATA.route]: options.route });
 }
 
 /** N+1 query findings (db signal), optionally for one route. */
 export function nPlusOneFindings(scope: LogScope, options: { route?: MatchValue } = {}): string {
-  return logSelector(scope, 'n_plus_one') + metadataFilters({ [LOG_METADATA.route]: options.route });
+  return scoped(scope, 'n_plus_one') + metadataFilters({ [LOG_METADATA.route]: options.route });
 }
 
 /** N+1 findings per route over the range. */
@@ -129,7 +139,7 @@ export function nPlusOneCountByRoute(scope: LogScope, range = GRAFANA_AUTO_RANGE
 
 /** Everything one request logged (events and app logs): the trace view's "logs for this trace". */
 export function traceLogs(scope: LogScope, traceId: MatchValue): string {
-  return logSelector(scope) + metadataFilters({ [LOG_METADATA.traceId]: traceId });
+  return scoped(scope) + metadataFilters({ [LOG_METADATA.traceId]: traceId });
 }
 
 /** Custom events, optionally of one type and with given tags (`{ plan: 'pro' }`). */
@@ -139,7 +149,7 @@ export function customEvents(
 ): string {
   const tags: Record<string, MatchValue> = {};
   for (const [name, value] of Object.entries(options.tags ?? {})) tags[LOG_TAG_PREFIX + name] = value;
-  return logSelector(scope, 'custom') + metadataFilters({ [LOG_METADATA.eventType]: options.type, ...tags });
+  return scoped(scope, 'custom') + metadataFilters({ [LOG_METADATA.eventType]: options.type, ...tags });
 }
 
 /** Custom events per type over the range. */
@@ -149,17 +159,17 @@ export function customEventCountByType(scope: LogScope, range = GRAFANA_AUTO_RAN
 
 /** Lines per level over the range (app logs and events): the log volume panel. */
 export function logVolumeByLevel(scope: LogScope, range = GRAFANA_AUTO_RANGE): string {
-  return `sum by (${LOKI_LABELS.level}) (count_over_time(${logSelector(scope)} [${range}]))`;
+  return `sum by (${LOKI_LABELS.level}) (count_over_time(${scoped(scope)} [${range}]))`;
 }
 
 /** Lines per event kind over the range. */
 export function eventVolumeByKind(scope: LogScope, range = GRAFANA_AUTO_RANGE): string {
-  return `sum by (${LOKI_LABELS.eventKind}) (count_over_time(${logSelector(scope)} [${range}]))`;
+  return `sum by (${LOKI_LABELS.eventKind}) (count_over_time(${scoped(scope)} [${range}]))`;
 }
 
 /** Start and stop events. */
 export function lifecycleEvents(scope: LogScope): string {
-  return logSelector(scope, 'lifecycle');
+  return scoped(scope, 'lifecycle');
 }
 
 const GRACEFUL_REASONS = LIFECYCLE_REASONS.filter((r) => r !== 'crash');
@@ -170,7 +180,7 @@ const GRACEFUL_REASONS = LIFECYCLE_REASONS.filter((r) => r !== 'crash');
  */
 export function gracefulStops(scope: LogScope, range = '5m'): string {
   const stops =
-    logSelector(scope, 'lifecycle') +
+    scoped(scope, 'lifecycle') +
     metadataFilters({
       [LOG_METADATA.lifecyclePhase]: 'stop',
       [LOG_METADATA.lifecycleReason]: { regex: GRACEFUL_REASONS.join('|') },
@@ -181,7 +191,7 @@ export function gracefulStops(scope: LogScope, range = '5m'): string {
 /** Crashes (an uncaught exception ended the process) per service over the range: a Loki alert rule. */
 export function crashes(scope: LogScope, range = '5m'): string {
   const stops =
-    logSelector(scope, 'lifecycle') +
+    scoped(scope, 'lifecycle') +
     metadataFilters({ [LOG_METADATA.lifecyclePhase]: 'stop', [LOG_METADATA.lifecycleReason]: 'crash' });
   return `sum by (${LOKI_LABELS.serviceName}) (count_over_time(${stops} [${range}])) > 0`;
 }

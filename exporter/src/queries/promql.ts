@@ -135,6 +135,15 @@ export function errorRatio(o: AggregateOptions = {}): string {
   return `${errorRate(o)} / ${requestRate(o)}`;
 }
 
+/**
+ * The same share where "no 5xx" reads 0, not an empty result: a route without a single 5xx has no
+ * error series, so the plain ratio has no value for it (a blank cell, a gap). The total's series,
+ * times 0, fill in for the missing numerator; `clamp_min` keeps an idle window at 0 instead of NaN.
+ */
+export function errorRatioOrZero(o: AggregateOptions = {}): string {
+  return `(${errorRate(o)} or 0 * ${requestRate(o)}) / clamp_min(${requestRate(o)}, 1e-9)`;
+}
+
 /** Latency quantile (0–1) from the duration histogram, e.g. `latencyQuantile(0.95, { by: ['http_route'] })`. */
 export function latencyQuantile(q: number, o: AggregateOptions = {}): string {
   const by = [BUCKET_LABEL, ...(o.by ?? [])];
@@ -301,6 +310,18 @@ export function dependencyAvailability(o: AggregateOptions = {}): string {
   return `1 - (${dependencyErrorRatio(o)})`;
 }
 
+/** dependencyErrorRatio where a dependency that never failed reads 0 (see errorRatioOrZero). */
+export function dependencyErrorRatioOrZero(o: AggregateOptions = {}): string {
+  const series = seriesName(pulseDependencyDuration, 'count');
+  const all = sumRate(series, o);
+  return `(${sumRate(series, o, { [DEP_ERROR]: { not: '' } })} or 0 * ${all}) / clamp_min(${all}, 1e-9)`;
+}
+
+/** dependencyAvailability where a dependency that never failed reads 1 (100 %), not an empty result. */
+export function dependencyAvailabilityOrFull(o: AggregateOptions = {}): string {
+  return `1 - (${dependencyErrorRatioOrZero(o)})`;
+}
+
 /** Dependency calls per second. */
 export function dependencyRate(o: AggregateOptions = {}): string {
   return sumRate(seriesName(pulseDependencyDuration, 'count'), o);
@@ -426,6 +447,7 @@ export const promqlQueries = {
   vsPreviousWindow,
   errorRate,
   errorRatio,
+  errorRatioOrZero,
   latencyQuantile,
   capturedErrorRate,
   sloBurnRate,
@@ -444,6 +466,8 @@ export const promqlQueries = {
   dbPoolPending,
   dependencyErrorRatio,
   dependencyAvailability,
+  dependencyErrorRatioOrZero,
+  dependencyAvailabilityOrFull,
   dependencyRate,
   logDropRate,
   probeSuccess,

@@ -1,6 +1,7 @@
 import { getHeapStatistics } from 'node:v8';
 import { nodejsHeapSizeLimit, pulseRuntimeInfo } from '../catalog/runtime';
 import type { PulseCore } from '../core';
+import { serviceInstanceId } from '../logs/lifecycle';
 import { observeGcPauses } from './gc';
 import { RuntimeSampler } from './sampler';
 import { PULSE_VERSION } from './version';
@@ -18,7 +19,8 @@ export function createRuntimeSignal(core: PulseCore): { api: RuntimeApi } {
   if (!options.enabled) return { api: {} };
   const { metrics } = core;
 
-  const info = [process.versions.node, PULSE_VERSION, core.options.serviceName, core.options.env];
+  // service_instance_id joins Prometheus's `instance` (the scrape address) to the process id on Loki events.
+  const info = [process.versions.node, PULSE_VERSION, core.options.serviceName, core.options.env, serviceInstanceId()];
   metrics.gauge(pulseRuntimeInfo).set(info, 1);
   metrics.gauge(nodejsHeapSizeLimit).set([], getHeapStatistics().heap_size_limit);
 

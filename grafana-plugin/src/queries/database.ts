@@ -1,7 +1,7 @@
 // Database: which operations and tables are slow or failing, which routes run too many queries,
 // and whether the connection pools keep up.
 import { dbClientConnectionMax, dbClientOperationDuration, type LabelName } from '@pulse-apm/exporter/catalog';
-import { nPlusOneFindings, slowQueries as slowQueryEvents } from '@pulse-apm/exporter/queries/logql';
+import { logqlString, nPlusOneFindings, slowQueries as slowQueryEvents } from '@pulse-apm/exporter/queries/logql';
 import {
   dbPoolPending,
   dbPoolUsage,
@@ -16,12 +16,34 @@ import {
 } from '@pulse-apm/exporter/queries/promql';
 import { LABELS, legend } from './labels';
 import { PERCENTILES } from './overview';
-import { overRange, overRateWindow, table } from './targets';
+import { overRange, overRateWindow, SELECTED_RANGE, table } from './targets';
 import type { EmptyStateProbe, LokiTarget, PromTarget } from './types';
 import { logScope, serviceSelector } from './variables';
 
 /** Pool label of the connection gauges (checked against the catalog at compile time). */
 export const POOL_LABEL = 'db_client_connection_pool_name' satisfies LabelName<typeof dbClientConnectionMax>;
+
+/** JSON fields of a slow_query event (exporter/src/db/slow-queries.ts writes them). */
+export const SLOW_QUERY_FIELDS = { statement: 'db_query_text', caller: 'caller', durationMs: 'duration_ms' } as const;
+
+/** Labels of the slow-statements rows: the statement and caller extracted from the line, the route (metadata). */
+export const STATEMENT_LABELS = { statement: 'statement', caller: 'caller', route: LABELS.route } as const;
+const STATEMENT_GROUP = Object.values(STATEMENT_LABELS).join(', ');
+
+/** refIds of the slow-statements queries (the table's row builder reads them). */
+export const SLOW_STATEMENT_REFS = { count: 'count', slowest: 'slowest' } as const;
+
+/** `| json statement="db_query_text", caller="caller"[, duration_ms="duration_ms"]`: only what the rows need. */
+function extract(withDuration: boolean): string {
+  const fields: Array<[string, string]> = [
+    [STATEMENT_LABELS.statement, SLOW_QUERY_FIELDS.statement],
+    [STATEMENT_LABELS.caller, SLOW_QUERY_FIELDS.caller],
+  ];
+  if (withDuration) {
+    fields.push([SLOW_QUERY_FIELDS.durationMs, SLOW_QUERY_FIELDS.durationMs]);
+  }
+  return `| json ${fields.map(([label, field]) => `${label}=${logqlString(field)}`).join(', ')}`;
+}
 
 /** An operation: database system, operation (SELECT, INSERT…) and main table. */
 const OPERATION = [LABELS.dbSystem, LABELS.dbOperation, LABELS.dbCollection];
@@ -83,6 +105,23 @@ export const databaseQueries = {
     expr: dbPoolPending(serviceSelector),
     legendFormat: legend(LABELS.instance, POOL_LABEL),
   }),
+  /**
+   * Slow statements over the selected range, from the slow-query events: one row per normalised
+   * statement, caller (file:line, when `db.slowQueries.caller` is on) and route, with how often
+   * it was slow and its slowest run. Two instant Loki queries, joined by their labels.
+   */
+  slowStatements: (): LokiTarget[] => [
+    {
+      refId: SLOW_STATEMENT_REFS.count,
+      expr: `sum by (${STATEMENT_GROUP}) (count_over_time(${slowQueryEvents(logScope)} ${extract(false)} [${SELECTED_RANGE}]))`,
+      queryType: 'instant',
+    },
+    {
+      refId: SLOW_STATEMENT_REFS.slowest,
+      expr: `max_over_time(${slowQueryEvents(logScope)} ${extract(true)} | unwrap ${SLOW_QUERY_FIELDS.durationMs} | __error__="" [${SELECTED_RANGE}]) by (${STATEMENT_GROUP})`,
+      queryType: 'instant',
+    },
+  ],
   /** Slow query events in Loki: statement text (normalised), duration, route and trace id. */
   slowQueryEvents: (): LokiTarget => ({ refId: 'slowq', expr: slowQueryEvents(logScope), maxLines: 100 }),
   nPlusOneEvents: (): LokiTarget => ({ refId: 'n1', expr: nPlusOneFindings(logScope), maxLines: 100 }),

@@ -2,8 +2,9 @@
 // how slowly, and how often it fails.
 import { httpClientRequestDuration, pulseDependencyDuration, type LabelName } from '@pulse-apm/exporter/catalog';
 import {
-  dependencyAvailability,
+  dependencyAvailabilityOrFull,
   dependencyErrorRatio,
+  dependencyErrorRatioOrZero,
   dependencyRate,
   histogramErrorRate,
   histogramQuantile,
@@ -51,7 +52,7 @@ export const dependenciesQueries = {
   }),
   errorRatio: (): PromTarget => ({
     refId: 'errors',
-    expr: dependencyErrorRatio(overRateWindow([DEP_LABELS.dependency])),
+    expr: dependencyErrorRatioOrZero(overRateWindow([DEP_LABELS.dependency])),
     legendFormat: legend(DEP_LABELS.dependency),
   }),
   latencyP95: (): PromTarget => ({
@@ -68,8 +69,9 @@ export const dependenciesQueries = {
   /** Every dependency over the selected range: rate, error ratio, availability, percentiles. */
   table: (): PromTarget[] => [
     table('rate', dependencyRate(overRange(BY_DEP))),
-    table('errors', dependencyErrorRatio(overRange(BY_DEP))),
-    table('availability', dependencyAvailability(overRange(BY_DEP))),
+    // A dependency that never failed reads 0 % errors and 100 % availability, not blank cells.
+    table('errors', dependencyErrorRatioOrZero(overRange(BY_DEP))),
+    table('availability', dependencyAvailabilityOrFull(overRange(BY_DEP))),
     ...PERCENTILES.map(([q, name]) => table(name, histogramQuantile(q, pulseDependencyDuration, overRange(BY_DEP)))),
   ],
   /** Outgoing HTTP calls per server and status code (5xx and errors show where a dependency fails). */

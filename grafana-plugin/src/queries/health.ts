@@ -22,7 +22,7 @@ import {
 import { LABELS, legend } from './labels';
 import { SELECTED_RANGE, table } from './targets';
 import type { EmptyStateProbe, LokiTarget, PromTarget } from './types';
-import { logScope, serviceSelector } from './variables';
+import { logScope, probeSelector, serviceSelector } from './variables';
 
 export const CHECK_LABEL = 'check' satisfies LabelName<typeof pulseHealthCheckStatus>;
 export const CRITICAL_LABEL = 'critical' satisfies LabelName<typeof pulseHealthCheckStatus>;
@@ -117,19 +117,23 @@ export const healthQueries = {
     { refId: TARGET_REFS.crashes, expr: crashes(logScope, SELECTED_RANGE), queryType: 'instant' },
   ],
   lifecycleEvents: (): LokiTarget => ({ refId: 'lifecycle', expr: lifecycleEvents(logScope), maxLines: 100 }),
-  /** Blackbox uptime probes (every probe Prometheus runs: they are not tied to one service). */
-  probeStatus: (): PromTarget => ({ refId: 'probe', expr: probeSuccess(), legendFormat: legend(PROBE_TARGET_LABEL) }),
+  /** Blackbox uptime probes of the selected service (probe series carry it as `service_name`). */
+  probeStatus: (): PromTarget => ({
+    refId: 'probe',
+    expr: probeSuccess(probeSelector),
+    legendFormat: legend(PROBE_TARGET_LABEL),
+  }),
   probeLatency: (): PromTarget => ({
     refId: 'probelat',
-    expr: probeDuration(),
+    expr: probeDuration(probeSelector),
     legendFormat: legend(PROBE_TARGET_LABEL),
   }),
   probesTable: (): PromTarget[] => [
     // Each keeps the probe's labels (job, instance = URL, module): the table joins on them.
-    table('up', probeSuccess()),
-    table('duration', probeDuration()),
-    table('uptime', probeUptimeRatio(SELECTED_RANGE)),
-    table('cert', certExpiryDays()),
+    table('up', probeSuccess(probeSelector)),
+    table('duration', probeDuration(probeSelector)),
+    table('uptime', probeUptimeRatio(SELECTED_RANGE, probeSelector)),
+    table('cert', certExpiryDays(probeSelector)),
   ],
 };
 

@@ -7,6 +7,7 @@ import {
   type dbClientOperationDuration,
   type httpServerRequestDuration,
   type pulseDbRouteQueries,
+  type pulseRuntimeInfo,
   type pulseRuntimeLeakSuspected,
   type v8GcDuration,
 } from '@pulse-apm/exporter/catalog';
@@ -18,6 +19,10 @@ type DbLabel = LabelName<typeof dbClientOperationDuration> | LabelName<typeof pu
 export const LABELS = {
   job: TARGET_LABELS.job,
   instance: TARGET_LABELS.instance,
+  /** The service on Loki streams, alert rules and probes (= Prometheus `job` of Pulse's own series). */
+  serviceName: 'service_name' satisfies LabelName<typeof pulseRuntimeInfo>,
+  /** The process (`host:pid`): on every Loki line and on pulse_runtime_info, next to `instance`. */
+  serviceInstanceId: LOG_METADATA.instance satisfies LabelName<typeof pulseRuntimeInfo>,
   route: 'http_route' satisfies HttpLabel,
   method: 'http_request_method' satisfies HttpLabel,
   status: 'http_response_status_code' satisfies HttpLabel,

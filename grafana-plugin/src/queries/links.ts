@@ -1,7 +1,11 @@
 // URLs the app builds: drill-downs and data links. Pure, so routing can be tested without a browser.
 import { traceLogs } from '@pulse-apm/exporter/queries/logql';
 import pluginJson from '../plugin.json';
+import { LABELS } from './labels';
 import { VAR } from './variables';
+
+/** Route detail's method variable (also in routeDetail.ts, which imports this module's paths). */
+export const METHOD_VAR = 'method';
 
 export const APP_BASE_URL = `/a/${pluginJson.id}`;
 
@@ -34,12 +38,21 @@ export function routeFromPathParam(param: string | undefined): string {
 /** Query keys a data link carries so the target page keeps the time range and every variable. */
 const KEEP_STATE = '${__url_time_range}&${__all_variables}';
 
-/** Data link on a table cell holding a route: opens that route's detail page. */
-export function routeDetailDataLink(): { title: string; url: string } {
+/**
+ * Data link on a table cell holding a route: opens that route's detail page. `withMethod` (rows
+ * of method + route) opens it on the row's method (`var-method`); without it, every method.
+ */
+export function routeDetailDataLink(options: { withMethod?: boolean } = {}): { title: string; url: string } {
+  const method = options.withMethod ? `var-${METHOD_VAR}=\${__data.fields.${LABELS.method}:percentencode}&` : '';
   return {
-    title: 'Route detail',
-    url: `${APP_BASE_URL}/${ROUTES_PATH}/\${__value.raw:percentencode}?${KEEP_STATE}`,
+    title: options.withMethod ? 'Route detail (this method)' : 'Route detail',
+    url: `${APP_BASE_URL}/${ROUTES_PATH}/\${__value.raw:percentencode}?${method}${KEEP_STATE}`,
   };
+}
+
+/** Route detail of one operation: `/a/…/routes/%2Fusers%2F%3Aid?var-method=DELETE`. */
+export function operationDetailPath(route: string, method: string): string {
+  return `${routeDetailPath(route)}?var-${METHOD_VAR}=${encodeURIComponent(method)}`;
 }
 
 /** Grafana template tokens (`${name}`, `${name:format}`) survive URL encoding in data links. */

@@ -8,6 +8,7 @@ import {
 import { errorEvents, nPlusOneFindings, slowQueries as slowQueryEvents } from '@pulse-apm/exporter/queries/logql';
 import {
   errorRatio,
+  errorRatioOrZero,
   gaugeValue,
   heapUsedRatio,
   latencyQuantile,
@@ -23,12 +24,15 @@ import {
 import { LABELS, legend } from './labels';
 import { overRange, SELECTED_RANGE } from './targets';
 import type { EmptyStateProbe, LokiTarget, PromTarget } from './types';
-import { logScope, RATE_WINDOW, serviceSelector } from './variables';
+import { logScope, RATE_WINDOW, ref, serviceSelector, VAR } from './variables';
 
 /** Grafana's selected time range, as a PromQL range: tables rank over what the user is looking at. */
 export { SELECTED_RANGE };
 
 const now: AggregateOptions = { selector: serviceSelector, window: RATE_WINDOW };
+
+/** An operation: method and route template (GET and DELETE /users/:id are two rows). */
+export const OPERATION = [LABELS.method, LABELS.route] as const;
 
 export const overviewQueries = {
   /** Composite health (1 healthy, 0.5 degraded, 0 unhealthy): the worst instance. */
@@ -45,7 +49,8 @@ export const overviewQueries = {
     instant: true,
   }),
   requestRate: (): PromTarget => ({ refId: 'rate', expr: requestRate(now), legendFormat: 'requests/s' }),
-  errorRatio: (): PromTarget => ({ refId: 'errors', expr: errorRatio(now), legendFormat: '5xx share' }),
+  /** 0 when nothing answered 5xx (not an empty result). */
+  errorRatio: (): PromTarget => ({ refId: 'errors', expr: errorRatioOrZero(now), legendFormat: '5xx share' }),
   /** p50/p95/p99 over time; p95 carries exemplars (each links to its request's events in Loki). */
   latency: (): PromTarget[] => latencyPercentiles(now),
   /** p95 over the selected range, and its ratio to the range before it (1.2 = 20 % slower). */
@@ -71,19 +76,19 @@ export const overviewQueries = {
   }),
   topRoutesByTraffic: (): PromTarget => ({
     refId: 'traffic',
-    expr: requestRate(overRange([LABELS.route])),
+    expr: requestRate(overRange(OPERATION)),
     instant: true,
     format: 'table',
   }),
   slowestRoutes: (): PromTarget => ({
     refId: 'slowest',
-    expr: latencyQuantile(0.95, overRange([LABELS.route])),
+    expr: latencyQuantile(0.95, overRange(OPERATION)),
     instant: true,
     format: 'table',
   }),
   mostFailingRoutes: (): PromTarget => ({
     refId: 'failing',
-    expr: errorRatio(overRange([LABELS.route])),
+    expr: errorRatio(overRange(OPERATION)),
     instant: true,
     format: 'table',
   }),
@@ -99,6 +104,11 @@ export const overviewQueries = {
     instant: true,
     format: 'table',
   }),
+  /**
+   * Alert-instance label filter of "Active alerts": `service_name`, the label every Pulse rule
+   * carries (ServerLost and the Loki rules have no `job`; Prometheus rules carry both).
+   */
+  activeAlertsFilter: (): string => selector({ [LABELS.serviceName]: ref(VAR.service) }),
   recentErrors: (): LokiTarget => ({ refId: 'errors', expr: errorEvents(logScope), maxLines: 50 }),
   recentSlowQueries: (): LokiTarget => ({ refId: 'slowq', expr: slowQueryEvents(logScope), maxLines: 50 }),
   recentNPlusOne: (): LokiTarget => ({ refId: 'n1', expr: nPlusOneFindings(logScope), maxLines: 50 }),

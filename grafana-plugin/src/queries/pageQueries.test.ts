@@ -35,7 +35,7 @@ describe('table columns name every query of their table', () => {
 describe('errors', () => {
   it('groups count error events per step by fingerprint, type and route, under the type and route filters', () => {
     expect(errorsQueries.groups().expr).toBe(
-      'sum by (fingerprint, error_type, http_route) (count_over_time({service_name="$job", env=~"$env", event_kind="error"} | error_type=~"$type" | http_route=~"$route" [$__auto]))'
+      'sum by (fingerprint, error_type, http_route) (count_over_time({service_name="$job", env=~"$env", event_kind="error"} | service_instance_id=~"$instance_id" | error_type=~"$type" | http_route=~"$route" [$__auto]))'
     );
     expect(errorsQueries.groups().queryType).toBe('range');
   });

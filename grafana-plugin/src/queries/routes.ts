@@ -1,6 +1,6 @@
 // Routes: every route of the service, ranked, with its RED numbers over the selected range.
 import {
-  errorRatio,
+  errorRatioOrZero,
   latencyQuantile,
   requestCount,
   requestRate,
@@ -9,7 +9,7 @@ import {
   type AggregateOptions,
 } from '@pulse-apm/exporter/queries/promql';
 import { LABELS } from './labels';
-import { PERCENTILES } from './overview';
+import { OPERATION, PERCENTILES } from './overview';
 import { SELECTED_RANGE, table } from './targets';
 import type { PromTarget } from './types';
 import { serviceSelector } from './variables';
@@ -26,16 +26,18 @@ export const routeSearchSelector = withMatchers(serviceSelector, {
   [LABELS.route]: { regex: `(?i).*\$${ROUTE_SEARCH_VAR}.*` },
 });
 
+/** One row per operation (method + route): GET and DELETE /users/:id are two rows. */
 const byRoute: AggregateOptions & { window: string } = {
   selector: routeSearchSelector,
   window: SELECTED_RANGE,
-  by: [LABELS.route],
+  by: OPERATION,
 };
 
-/** Column of the routes table → its query; refIds name the columns (the table joins on http_route). */
+/** Column of the routes table → its query; refIds name the columns (the table joins on method and route). */
 export const routesTableQueries = (): PromTarget[] => [
   table('rate', requestRate(byRoute)),
-  table('errors', errorRatio(byRoute)),
+  // A route that never answered 5xx reads 0 %, not a blank cell.
+  table('errors', errorRatioOrZero(byRoute)),
   ...PERCENTILES.map(([q, name]) => table(name, latencyQuantile(q, byRoute))),
   table('requests', requestCount(byRoute)),
   table(

@@ -2,11 +2,14 @@ import {
   EmbeddedScene,
   SceneAppPage,
   SceneControlsSpacer,
+  SceneDataLayerControls,
+  SceneDataLayerSet,
   SceneRefreshPicker,
   SceneTimePicker,
   SceneTimeRange,
   VariableValueSelectors,
   type SceneAppDrilldownView,
+  type SceneDataLayerProvider,
   type SceneObject,
   type SceneRouteMatch,
   type SceneVariable,
@@ -37,6 +40,8 @@ export interface SceneOptions {
   /** Page-specific variables, after the common ones (data sources, env, service, instance). */
   variables?: SceneVariable[];
 }
+  /** Annotation layers shown on every time series of the page (with a toggle in the controls). */
+  dataLayers?: SceneDataLayerProvider[];
 
 /**
  * A page's scene: the common variables, time range and refresh pickers as controls, and the
@@ -44,11 +49,14 @@ export interface SceneOptions {
  */
 export function pageScene(ctx: PageContext, body: SceneObject, options: SceneOptions = {}): EmbeddedScene {
   return new EmbeddedScene({
+  const layers = options.dataLayers ?? [];
     $timeRange: new SceneTimeRange({ from: 'now-1h', to: 'now' }),
     $variables: buildVariableSet(ctx.settings, options.variables),
     controls: [
+    ...(layers.length > 0 ? { $data: new SceneDataLayerSet({ layers }) } : {}),
       new VariableValueSelectors({}),
       new SceneControlsSpacer(),
+      ...(layers.length > 0 ? [new SceneDataLayerControls()] : []),
       new SceneTimePicker({ isOnCanvas: true }),
       new SceneRefreshPicker({ intervals: ['', '10s', '30s', '1m', '5m'], isOnCanvas: true }),
     ],
@@ -65,6 +73,8 @@ export interface PageDefinition {
   variables?(ctx: PageContext): SceneVariable[];
   /** Drill-downs below this page; `routePath` is relative to the page (e.g. ':route/*'). */
   drilldowns?: Array<{
+  /** Annotation layers (e.g. deploys and restarts) on the page's time series. */
+  dataLayers?(ctx: PageContext): SceneDataLayerProvider[];
     routePath: string;
     getPage(match: SceneRouteMatch<any>, parent: SceneAppPage, ctx: PageContext): SceneAppPage;
   }>;
@@ -82,7 +92,8 @@ export function definePage(def: PageDefinition): PulsePage {
         url: pageUrl(def.id),
         routePath: `${def.id}/*`,
         preserveUrlKeys: PRESERVED_URL_KEYS,
-        getScene: () => pageScene(ctx, def.body(ctx), { variables: def.variables?.(ctx) }),
+        getScene: () =>
+          pageScene(ctx, def.body(ctx), { variables: def.variables?.(ctx), dataLayers: def.dataLayers?.(ctx) }),
         drilldowns: (def.drilldowns ?? []).map((d): SceneAppDrilldownView => ({
           routePath: d.routePath,
           getPage: (match, parent) => d.getPage(match, parent as SceneAppPage, ctx),

@@ -1,14 +1,21 @@
 import { DataSourceVariable, QueryVariable, SceneVariableSet, type SceneVariable } from '@grafana/scenes';
-import { VariableRefresh, VariableSort } from '@grafana/schema';
+import { VariableHide, VariableRefresh, VariableSort } from '@grafana/schema';
 import { labelValues } from '../queries/types';
 import { VAR, variableQueries } from '../queries/variables';
 import type { ResolvedSettings } from '../settings';
 import { PROMETHEUS_DS } from './datasources';
 
-/** URL keys kept when moving between pages, so the selection and time range follow the user. */
-export const PRESERVED_URL_KEYS = ['from', 'to', 'refresh', ...Object.values(VAR).map((name) => `var-${name}`)];
+/** URL keys kept when moving between pages, so the selection and time range follow the user (the hidden instance ids follow the instances). */
+export const PRESERVED_URL_KEYS = [
+  'from',
+  'to',
+  'refresh',
+  ...Object.values(VAR)
+    .filter((name) => name !== VAR.instanceId)
+    .map((name) => `var-${name}`),
+];
 
-function labelValuesVariable(
+export function labelValuesVariable(
   name: string,
   label: string,
   query: string,
@@ -47,7 +54,26 @@ export function buildCommonVariables(settings: ResolvedSettings): SceneVariable[
       isMulti: true,
       includeAll: true,
     }),
+    instanceIdVariable(),
   ];
+}
+
+/**
+ * The selected instances' process ids, always "all of them": no `allValue`, so Grafana
+ * interpolates the list itself (`(a|b)` in a regex), re-queried whenever the instances change.
+ */
+function instanceIdVariable(): QueryVariable {
+  return new QueryVariable({
+    name: VAR.instanceId,
+    label: 'Instance ids',
+    datasource: PROMETHEUS_DS,
+    query: { query: labelValues(variableQueries.instanceId), refId: `var-${VAR.instanceId}` },
+    refresh: VariableRefresh.onTimeRangeChanged,
+    isMulti: true,
+    includeAll: true,
+    defaultToAll: true,
+    hide: VariableHide.hideVariable,
+  });
 }
 
 export function buildVariableSet(settings: ResolvedSettings, extra: SceneVariable[] = []): SceneVariableSet {

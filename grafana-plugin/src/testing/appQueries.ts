@@ -111,7 +111,11 @@ export const SAMPLE_VARIABLES: Record<string, string> = {
   [VAR.service]: 'demo',
   [VAR.instance]: '.*',
   [VAR.env]: '.*',
+  // Grafana's interpolation of the hidden instance-id list ("all ids of the selected instances").
+  [VAR.instanceId]: '(web-1:101|web-2:202)',
   search: '',
+  // Route detail's method picker ("All").
+  method: '.*',
   // Errors page filters ("All").
   [ERRORS_VAR.type]: '.*',
   [ERRORS_VAR.route]: '.*',

@@ -36,13 +36,23 @@ export function promqlNames(expr: string): PromqlNames {
 }
 
 export interface LogqlNames {
+  /** Labels the query reads that the line must bring (stream labels, structured metadata). */
   labels: Set<string>;
+  /** Labels the query itself defines with `| json name="field"` (and Loki's own `__error__`). */
+  extracted: Set<string>;
   errors: number[];
 }
 
 /** Stream-selector labels, label-filter names and grouping labels of a LogQL query. */
 export function logqlNames(expr: string): LogqlNames {
-  const out: LogqlNames = { labels: new Set(), errors: [] };
+  const out: LogqlNames = { labels: new Set(), extracted: new Set(['__error__']), errors: [] };
+  logqlParser.parse(expr).iterate({
+    enter(ref) {
+      if (ref.name === 'LabelExtractionExpression' && ref.node.firstChild) {
+        out.extracted.add(expr.slice(ref.node.firstChild.from, ref.node.firstChild.to));
+      }
+    },
+  });
   logqlParser.parse(expr).iterate({
     enter(ref) {
       if (ref.type.isError) {
@@ -61,6 +71,9 @@ export function logqlNames(expr: string): LogqlNames {
       }
     },
   });
+  for (const l of out.extracted) {
+    out.labels.delete(l);
+  }
   return out;
 }
 

@@ -8,6 +8,7 @@ import {
 import { definePage } from '../../scenes/page';
 import { column, logsPanel, row, tablePanel, timeseriesPanel } from '../../scenes/panels';
 import { SignalEmptyState } from '../../scenes/SignalEmptyState';
+import { slowStatementsPanel } from './slowStatements';
 
 const NO_DB = 'No database metrics: enable `db` in createPulse (`db: { pg: true }`, or mysql2, knex).';
 const NO_LOKI = 'No events: slow query and N+1 events reach Loki when `logs: { loki: { url } }` is set in createPulse.';
@@ -129,6 +130,7 @@ export const databasePage = definePage({
           noValue: 'No failed database operation in this range.',
         })
       ),
+      new SceneFlexItem({ minHeight: 320, body: slowStatementsPanel(NO_LOKI) }),
       row(
         320,
         logsPanel('Slow query events', [q.slowQueryEvents()], { noValue: NO_LOKI }),

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { sceneGraph } from '@grafana/scenes';
+import { LABELS } from '../../queries/labels';
 import { buildAllPages, queriesOf } from '../../testing/appQueries';
 import { TargetStatusPanel } from './TargetStatusPanel';
 
@@ -27,13 +30,28 @@ describe('Health page', () => {
     expect(all).toMatch(/lifecycle_phase="stop" \| lifecycle_reason=~"SIGTERM\|SIGINT\|shutdown"/);
   });
 
-  it('shows the blackbox uptime probes: status, duration, uptime and certificate expiry', () => {
+  it("shows the selected service's blackbox uptime probes: status, duration, uptime and certificate expiry", () => {
     const probes = exprOf('Uptime probes');
     expect(probes).toEqual([
-      'probe_success',
-      'probe_duration_seconds',
-      'avg_over_time(probe_success[$__range])',
-      '(probe_ssl_earliest_cert_expiry - time()) / 86400',
+      'probe_success{service_name="$job"}',
+      'probe_duration_seconds{service_name="$job"}',
+      'avg_over_time(probe_success{service_name="$job"}[$__range])',
+      '(probe_ssl_earliest_cert_expiry{service_name="$job"} - time()) / 86400',
     ]);
+  });
+
+  it('ties probes to a service by the label the stack gives every probed URL (file_sd service_name)', () => {
+    // Prometheus relabels each probed URL into `instance` and keeps the target group's labels:
+    // the probe files must name the service with the label the probe queries filter on.
+    // (The file is generated: one `- targets:` group per service, its labels below it.)
+    const file = readFileSync(join(__dirname, '../../../../provisioning/prometheus/probes/pulse-probes.yml'), 'utf8');
+    const groups = file.split(/^- targets:/m).slice(1);
+    expect(groups.length).toBeGreaterThan(0);
+    for (const g of groups) {
+      expect(g).toMatch(new RegExp(`^\\s+labels:\\n(?:\\s+\\w+: .*\\n)*?\\s+${LABELS.serviceName}: \\S+`, 'm'));
+    }
+    for (const q of [...exprOf('Uptime probes'), ...exprOf('Probe status'), ...exprOf('Probe duration')]) {
+      expect(q).toContain(`${LABELS.serviceName}="$job"`);
+    }
   });
 });

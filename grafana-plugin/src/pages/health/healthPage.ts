@@ -107,7 +107,7 @@ export const healthPage = definePage({
         minHeight: 240,
         body: tablePanel('Uptime probes', q.probesTable(), {
           description:
-            'Blackbox exporter probes (every probe Prometheus runs). Certificate expiry shows for https URLs only.',
+            'Blackbox exporter probes of this service (its `service_name` probe label). Certificate expiry shows for https URLs only.',
           columns: [
             { refId: 'up', name: PROBES.up!, mappings: UP_MAPPINGS },
             {

@@ -1,8 +1,5 @@
 import { SceneFlexItem } from '@grafana/scenes';
-import { selector } from '@pulse-apm/exporter/queries/promql';
-import { LABELS } from '../../queries/labels';
 import { overviewProbes, overviewQueries as q } from '../../queries/overview';
-import { ref, VAR } from '../../queries/variables';
 import { definePage } from '../../scenes/page';
 import {
   activeAlertsPanel,
@@ -17,6 +14,7 @@ import {
   UP_MAPPINGS,
 } from '../../scenes/panels';
 import { SignalEmptyState } from '../../scenes/SignalEmptyState';
+import { lifecycleLayers } from '../../scenes/lifecycleAnnotations';
 
 const NO_DB =
   'None in this range. Slow queries and N+1 findings need the `db` signal: `db: { pg: true }` (or mysql2, knex) in createPulse.';
@@ -28,6 +26,7 @@ export const overviewPage = definePage({
   id: 'overview',
   title: 'Overview',
   subTitle: 'Is the service healthy right now, and where should you look first?',
+  dataLayers: lifecycleLayers,
   body: () =>
     column(
       new SceneFlexItem({ body: SignalEmptyState.fromProbe(overviewProbes.service) }),
@@ -75,7 +74,7 @@ export const overviewPage = definePage({
         260,
         timeseriesPanel('Event loop delay (p99)', [q.eventLoopDelay()], { unit: 's' }),
         timeseriesPanel('Heap used / limit', [q.heapUsed()], { unit: 'percentunit' }),
-        activeAlertsPanel(selector({ [LABELS.job]: ref(VAR.service) }))
+        activeAlertsPanel(q.activeAlertsFilter())
       ),
       row(
         300,
@@ -83,7 +82,7 @@ export const overviewPage = definePage({
           columns: [{ refId: 'traffic', name: 'Requests/s', unit: 'reqps' }],
           sortBy: { column: 'Requests/s', desc: true },
           limit: 10,
-          linkRoutes: true,
+          linkRoutes: 'operation',
           noValue: NO_HTTP,
         }),
         tablePanel('Slowest routes (p95)', [q.slowestRoutes()], {
@@ -100,7 +99,7 @@ export const overviewPage = definePage({
           ],
           sortBy: { column: 'p95', desc: true },
           limit: 10,
-          linkRoutes: true,
+          linkRoutes: 'operation',
           noValue: NO_HTTP,
         }),
         tablePanel('Most failing routes (5xx)', [q.mostFailingRoutes()], {
@@ -117,7 +116,7 @@ export const overviewPage = definePage({
           ],
           sortBy: { column: 'Error ratio', desc: true },
           limit: 10,
-          linkRoutes: true,
+          linkRoutes: 'operation',
           noValue: 'No route answered 5xx in this range',
         })
       ),

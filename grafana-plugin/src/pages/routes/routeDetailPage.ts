@@ -1,9 +1,16 @@
 import { SceneAppPage, type SceneRouteMatch } from '@grafana/scenes';
 import { routeDetailPath, routeFromPathParam } from '../../queries/links';
-import { routeDetailQueries } from '../../queries/routeDetail';
+import {
+  METHOD_VAR,
+  methodVariableQuery,
+  METHODS_TABLE_COLUMNS as METHOD_COL,
+  routeDetailQueries,
+} from '../../queries/routeDetail';
+import { labelValues } from '../../queries/types';
+import { lifecycleLayers } from '../../scenes/lifecycleAnnotations';
 import { pageScene, type PageContext } from '../../scenes/page';
 import { column, logsPanel, row, statPanel, tablePanel, timeseriesPanel } from '../../scenes/panels';
-import { PRESERVED_URL_KEYS } from '../../scenes/variables';
+import { labelValuesVariable, PRESERVED_URL_KEYS } from '../../scenes/variables';
 
 const NO_DB = 'No database operations recorded for this route (needs the `db` signal in createPulse).';
 const NO_LOKI = 'No events: Loki receives them when `logs: { loki: { url } }` is set in createPulse.';
@@ -18,7 +25,8 @@ export function routeDetailPage(
   const q = routeDetailQueries(route);
   return new SceneAppPage({
     title: route,
-    subTitle: 'Latency, status codes, sizes, database work and events of this route.',
+    subTitle:
+      "Latency, status codes, sizes, database work and events of this route, for the methods picked (links from the tables pick the row's method).",
     url: routeDetailPath(route),
     routePath: ':route/*',
     getParentPage: () => parent,
@@ -27,6 +35,27 @@ export function routeDetailPage(
       pageScene(
         ctx,
         column(
+          row(
+            150,
+            tablePanel('Methods', q.methodsTable(), {
+              description: 'Each method of this route over the selected range: an operation is method + route.',
+              columns: [
+                { refId: 'rate', name: METHOD_COL.rate!, unit: 'reqps' },
+                {
+                  refId: 'errors',
+                  name: METHOD_COL.errors!,
+                  unit: 'percentunit',
+                  steps: [
+                    [0.01, 'orange'],
+                    [0.05, 'red'],
+                  ],
+                },
+                { refId: 'p95', name: METHOD_COL.p95!, unit: 's' },
+              ],
+              sortBy: { column: METHOD_COL.rate!, desc: true },
+              noValue: 'No requests for the selected methods in this range.',
+            })
+          ),
           row(
             130,
             statPanel('Request rate', [q.requestRate()], { unit: 'reqps' }),
@@ -75,7 +104,16 @@ export function routeDetailPage(
             logsPanel('Errors', [q.errors()], { noValue: NO_LOKI })
           ),
           row(240, logsPanel('N+1 events', [q.nPlusOneEvents()], { noValue: NO_LOKI }))
-        )
+        ),
+        {
+          variables: [
+            labelValuesVariable(METHOD_VAR, 'Method', labelValues(methodVariableQuery(route)), {
+              isMulti: true,
+              includeAll: true,
+            }),
+          ],
+          dataLayers: lifecycleLayers(),
+        }
       ),
   });
 }

@@ -19,7 +19,7 @@ export const routesPage = definePage({
         minHeight: 600,
         body: tablePanel('Routes', routesTableQueries(), {
           description:
-            'Rates and percentiles over the selected time range. p95 trend compares it with the range before (↑ = 10 % slower or more). Sort by any column; filter with "Route filter" (a case-insensitive regex) or the column filter.',
+            'One row per operation (method + route), rates and percentiles over the selected time range. p95 trend compares it with the range before (↑ = 10 % slower or more). Sort by any column; filter with "Route filter" (a case-insensitive regex) or the column filter.',
           columns: [
             { refId: 'rate', name: COL.rate, unit: 'reqps' },
             {
@@ -62,7 +62,7 @@ export const routesPage = definePage({
             { refId: 'trend', name: COL.trend, mappings: TREND_MAPPINGS },
           ],
           sortBy: { column: COL.rate, desc: true },
-          linkRoutes: true,
+          linkRoutes: 'operation',
           noValue: 'No requests in this range (or none match the search).',
         }),
       })

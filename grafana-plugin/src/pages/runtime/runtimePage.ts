@@ -3,6 +3,7 @@ import { runtimeProbes, runtimeQueries as q } from '../../queries/runtime';
 import { definePage } from '../../scenes/page';
 import { column, row, tablePanel, timeseriesPanel } from '../../scenes/panels';
 import { SignalEmptyState } from '../../scenes/SignalEmptyState';
+import { lifecycleLayers } from '../../scenes/lifecycleAnnotations';
 
 const NO_DEFAULTS = 'No prom-client default metrics: remove `metrics: { defaultMetrics: false }` from createPulse.';
 
@@ -10,6 +11,7 @@ export const runtimePage = definePage({
   id: 'runtime',
   title: 'Runtime',
   subTitle: 'Per instance: is the process starved (event loop), leaking (heap, handles) or pausing (GC)?',
+  dataLayers: lifecycleLayers,
   body: () =>
     column(
       new SceneFlexItem({ body: SignalEmptyState.fromProbe(runtimeProbes.runtime) }),
