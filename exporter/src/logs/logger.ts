@@ -2,7 +2,7 @@ import type { DestinationStream, Logger, LoggerOptions } from 'pino';
 import pino from 'pino';
 import { APP_FIELD_PREFIX, LOG_METADATA, RESERVED_LOG_FIELDS } from '../catalog/logs';
 import { currentContext } from '../context/request-context';
-import { redactLogArguments, redactLogFields } from '../redaction';
+import { redactChildBindings, redactLogArguments } from '../redaction';
 import type { LogLevel } from './options';
 
 // Two pino loggers on one destination: `pulse.logger` for the application (its level is the
@@ -73,22 +73,23 @@ export function createLoggers(
     formatters: { level: (label) => ({ level: label }) },
     timestamp: pino.stdTimeFunctions.epochTime,
   };
-  return {
-    logger: pino(
-      {
-        ...common,
-        level,
-        mixin: requestFields,
-        // The app's lines are redacted like every event Pulse ships (../redaction).
-        hooks: {
-          logMethod(args, method) {
-            method.apply(this, redactLogArguments(args) as Parameters<typeof method>);
-          },
+  const logger = pino(
+    {
+      ...common,
+      level,
+      mixin: requestFields,
+      // The app's lines are redacted like every event Pulse ships (../redaction).
+      hooks: {
+        logMethod(args, method) {
+          method.apply(this, redactLogArguments(args) as Parameters<typeof method>);
         },
-        formatters: { ...common.formatters, bindings: redactLogFields },
       },
-      destination,
-    ),
+    },
+    destination,
+  );
+  redactChildBindings(logger);
+  return {
+    logger,
     eventLogger: pino({ ...common, level: 'trace' }, destination),
   };
 }

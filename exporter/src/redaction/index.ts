@@ -1,3 +1,3 @@
 export * from './redact';
 export { maskSecrets } from './mask-secrets';
-export { redactLogArguments, redactLogFields } from './log-call';
+export { redactChildBindings, redactLogArguments, redactLogFields } from './log-call';

@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import { redactText, redactValue } from './redact';
 import { REDACTED } from './mask-secrets';
 import { DEFAULT_SECRET_NAME, isSecretName } from './secret-names';
@@ -39,4 +40,12 @@ export function redactLogArguments(args: unknown[]): unknown[] {
     if (typeof arg === 'object' && arg !== null) return redactLogFields(arg);
     return arg;
   });
+}
+
+/** `logger.child(bindings)` at every depth (children inherit `child`): pino writes bindings once, unformatted. */
+export function redactChildBindings(logger: Logger): void {
+  const child = logger.child;
+  logger.child = function (this: Logger, bindings, options) {
+    return child.call(this, redactLogFields(bindings), options);
+  } as Logger['child'];
 }

@@ -50,6 +50,23 @@ function maskCopy(value: unknown, secretName: RegExp, parent: string): unknown {
   return out;
 }
 
+/**
+ * A URL component masked as written and as decoded: a secret can hide behind `%3A%2F%2F`. When
+ * the decoded text had secrets, it is masked and encoded again. Callers cut it first.
+ */
+function maskUrlComponent(raw: string, secretName: RegExp, encode: (s: string) => string): string {
+  const masked = maskSecrets(raw, secretName);
+  if (!raw.includes('%') && !raw.includes('+')) return masked;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(raw.replace(/\+/g, ' '));
+  } catch {
+    return masked; // not valid percent-encoding: nothing hides behind it
+  }
+  const maskedDecoded = maskSecrets(decoded, secretName);
+  return maskedDecoded === decoded ? masked : encode(maskedDecoded).replaceAll(encode(REDACTED), REDACTED);
+}
+
 /** A query string with values replaced: all of them, or only secret-named and secret-shaped ones when `keepValues`. */
 export function redactQuery(query: string, keepValues: boolean, secretName: RegExp = DEFAULT_SECRET_NAME): string {
   return query
@@ -57,7 +74,7 @@ export function redactQuery(query: string, keepValues: boolean, secretName: RegE
     .filter((p) => p !== '')
     .map((pair) => {
       const eq = pair.indexOf('=');
-      if (eq === -1) return pair;
+      if (eq === -1) return maskUrlComponent(pair, secretName, encodeURIComponent); // `?<token>`
       const name = pair.slice(0, eq);
       let decodedName = name;
       try {
@@ -66,7 +83,7 @@ export function redactQuery(query: string, keepValues: boolean, secretName: RegE
         // keep it raw
       }
       if (!keepValues || isSecretName(decodedName, secretName)) return `${name}=${REDACTED}`;
-      return `${name}=${maskSecrets(pair.slice(eq + 1), secretName)}`;
+      return `${name}=${maskUrlComponent(pair.slice(eq + 1), secretName, encodeURIComponent)}`;
     })
     .join('&');
 }
@@ -79,7 +96,11 @@ export function redactUrl(
   secretName: RegExp = DEFAULT_SECRET_NAME,
 ): { path: string; query: string | undefined; truncated: boolean } {
   const q = url.indexOf('?');
-  const path = redactText(q === -1 ? url : url.slice(0, q), maxChars, secretName);
+  const rawPath = q === -1 ? url : url.slice(0, q);
+  const path = {
+    value: maskUrlComponent(rawPath.slice(0, maxChars), secretName, encodeURI) + (rawPath.length > maxChars ? '…' : ''),
+    truncated: rawPath.length > maxChars,
+  };
   if (q === -1) return { path: path.value, query: undefined, truncated: path.truncated };
   const rawQuery = url.slice(q + 1, q + 1 + maxChars).split('#')[0]!;
   const query = redactQuery(rawQuery, keepValues, secretName);
