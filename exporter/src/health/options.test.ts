@@ -21,6 +21,7 @@ test('health options: defaults', () => {
     interval: 10_000,
     timeout: 5_000,
     historySize: 60,
+    readiness: { failureThreshold: 3, successThreshold: 1 },
     flapping: { window: 600_000, maxChanges: 4 },
     liveMaxEventLoopDelay: 5_000,
     drainDelay: 0,
