@@ -1,5 +1,5 @@
 import type { ZScoreGuard } from './config';
-import { promql } from './queries';
+import { catalog, promql } from './queries';
 import type { RecordingRule } from './types';
 
 // Recording rules: what the SLO burn-rate and z-score alerts compare, computed once in Prometheus
@@ -9,7 +9,8 @@ import type { RecordingRule } from './types';
 // each burn-rate window is then a ratio of sums over those recorded rates — the traffic-weighted
 // error ratio, as `rate(5xx[w]) / rate(all[w])` would be — reading one sample per minute of one
 // series per service instead of every raw sample of every instance × route × status series. The
-// 1d/3d windows and the 1-week baselines go to a slower group.
+// latency SLO records its slow requests the same way. The 1d/3d windows and the 1-week baselines
+// go to a slower group.
 
 /** The 1m group; the request counts below assume one recorded sample per minute. */
 export const FAST_INTERVAL = '1m';
@@ -47,12 +48,27 @@ export function sloSeries(slo: SloLevel) {
   };
 }
 
-/** Every window the burn-rate alerts read (long and short), shortest first. */
-export function burnWindows(): { all: string[]; long: string[] } {
-  const pairs = [...promql.FAST_BURN_WINDOWS, ...promql.SLOW_BURN_WINDOWS];
+/** Every window of `pairs` (long and short) and their long windows, shortest first. */
+export function burnWindows(
+  pairs: readonly promql.BurnWindow[] = [...promql.FAST_BURN_WINDOWS, ...promql.SLOW_BURN_WINDOWS],
+): {
+  all: string[];
+  long: string[];
+} {
   const seconds = (w: string) => Number.parseInt(w, 10) * { m: 60, h: 3600, d: 86400 }[w.slice(-1) as 'm' | 'h' | 'd'];
   const sorted = (ws: string[]) => [...new Set(ws)].sort((a, b) => seconds(a) - seconds(b));
   return { all: sorted(pairs.flatMap((p) => [p.long, p.short])), long: sorted(pairs.map((p) => p.long)) };
+}
+
+/**
+ * `part` over `w` as a share of the level's requests: a ratio of sums of recorded 5m rates
+ * (traffic-weighted). The 5m window divides by at least 1e-9 req/s, so an idle service records 0,
+ * not NaN (the 1-week z-score baselines read it: one NaN would poison a week's mean).
+ */
+function shareOver(part5m: string, requests5m: string, w: string): string {
+  return w === '5m'
+    ? `${part5m} / clamp_min(${requests5m}, 1e-9)`
+    : `sum_over_time(${part5m}[${w}]) / sum_over_time(${requests5m}[${w}])`;
 }
 
 function groupOf(window: string) {
@@ -73,19 +89,45 @@ export function sloRecordingRules(slo: SloLevel): RecordingRule[] {
     { ...fast, record: n.errorRate5m, expr: `${promql.errorRate(o)} or 0 * ${n.requestRate5m}` },
   ];
   const { all, long } = burnWindows();
-  for (const w of all) {
-    const expr =
-      w === '5m'
-        ? `${n.errorRate5m} / ${n.requestRate5m}`
-        : `sum_over_time(${n.errorRate5m}[${w}]) / sum_over_time(${n.requestRate5m}[${w}])`;
-    rules.push({ ...groupOf(w), record: n.errorRatio(w), expr });
-  }
+  for (const w of all)
+    rules.push({ ...groupOf(w), record: n.errorRatio(w), expr: shareOver(n.errorRate5m, n.requestRate5m, w) });
   // Each recorded 5m rate stands for the minute after it: requests ≈ Σ rate × 60 s.
   for (const w of long) {
     const expr = `sum_over_time(${n.requestRate5m}[${w}]) * ${FAST_INTERVAL_SECONDS}`;
     rules.push({ ...groupOf(w), record: n.requests(w), expr });
   }
   return rules;
+}
+
+/** Names of the series the latency SLO records for one level. */
+export function latencySloSeries(slo: SloLevel) {
+  return {
+    /** Requests per second slower than the threshold (over 5m). */
+    slowRate5m: `${slo.level}:pulse_slo_slow_requests:rate5m`,
+    /** Share (0–1) of requests slower than the threshold over `window`. */
+    slowRatio: (window: string) => `${slo.level}:pulse_slo_slow_requests_per_request:ratio_rate${window}`,
+  };
+}
+
+/**
+ * The latency SLO's recording rules for one level (after the level's own, whose 5m request rate
+ * they read): slow requests = all − those in the threshold's bucket (`withinThreshold`, an `le`
+ * matcher), then the share per window of the fast burn-rate pairs.
+ */
+export function latencySloRecordingRules(slo: SloLevel, withinThreshold: promql.Selector): RecordingRule[] {
+  const n = sloSeries(slo);
+  const l = latencySloSeries(slo);
+  const bucket = promql.seriesName(catalog.httpServerRequestDuration, 'bucket');
+  const within = `sum by (${slo.by.join(', ')}) (rate(${bucket}${promql.selector(promql.withMatchers(slo.selector, withinThreshold))}[5m]))`;
+  const fast = { group: RECORDING_GROUPS.fast, interval: FAST_INTERVAL };
+  return [
+    { ...fast, record: l.slowRate5m, expr: `${n.requestRate5m} - ${within}` },
+    ...burnWindows(promql.FAST_BURN_WINDOWS).all.map((w) => ({
+      ...groupOf(w),
+      record: l.slowRatio(w),
+      expr: shareOver(l.slowRate5m, n.requestRate5m, w),
+    })),
+  ];
 }
 
 /** The 1-week mean and standard deviation of a recorded series (z-score baselines), in the slow group. */

@@ -9,7 +9,12 @@ import type { AlertRule, RuleSet } from './types';
 // returns, whatever its value — as Prometheus does: reduce (last) in strict mode, which keeps
 // ±Inf and NaN (dropNN would drop them, and with them the alert), then a condition true for every
 // number, NaN included (NaN != NaN). Loki rules compare in Grafana
-// (threshold). Grafana expands `$VAR` in provisioning files: `$` is written `$$` outside annotations.
+// (threshold).
+//
+// Grafana expands `$VAR` from its environment in some fields of a rule file, `$$` standing for
+// `$` (pkg/services/provisioning/alerting/rules_types.go): the group's name and folder, the
+// rule's title and labels. Queries and expressions (`model`) are stored raw — `$B` stays `$B`,
+// and a `$$B` would reach the math parser as is and fail — and so are annotations (`$labels`).
 
 const EXPR = { type: '__expr__', uid: '__expr__' } as const;
 const ANY_VALUE = '$B == $B || $B != $B';
@@ -94,7 +99,7 @@ function queries(rule: AlertRule, config: AlertConfig): { condition: string; dat
   }
 }
 
-/** Grafana's `$VAR` expansion would eat PromQL/LogQL dollars: `$` → `$$`. */
+/** For the fields Grafana expands `$VAR` in: `$` → `$$`. */
 function escapeDollars<T>(value: T): T {
   if (typeof value === 'string') return value.replace(/\$/g, '$$$$') as T;
   if (Array.isArray(value)) return value.map(escapeDollars) as T;
@@ -129,9 +134,9 @@ function grafanaRule(rule: AlertRule, config: AlertConfig): Record<string, unkno
   const { condition, data } = queries(rule, config);
   return {
     uid: ruleUid(rule),
-    title: ruleTitle(rule),
+    title: escapeDollars(ruleTitle(rule)),
     condition,
-    data: escapeDollars(data),
+    data,
     for: rule.for,
     noDataState: 'OK',
     execErrState: 'Error',
@@ -155,8 +160,8 @@ export function grafanaRuleFile(rules: RuleSet, config: AlertConfig): Record<str
       if (intervals.size > 1) throw new Error(`rule group ${name} mixes intervals: ${[...intervals].join(', ')}`);
       return {
         orgId: 1,
-        name,
-        folder: config.folder,
+        name: escapeDollars(name),
+        folder: escapeDollars(config.folder),
         interval: [...intervals][0],
         rules: items.map((r) => grafanaRule(r, config)),
       };

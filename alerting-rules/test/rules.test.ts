@@ -12,11 +12,13 @@ import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { alertConfig, type AlertConfig } from '../src/config';
 import { generateOutputs, OUTPUT_PATHS } from '../src/outputs';
+import { ruleTitle } from '../src/render-grafana';
 import { promExpr } from '../src/render-prometheus';
 import { buildRules } from '../src/rules/index';
 import { catalog, logql, promql } from '../src/queries';
 import type { AlertRule } from '../src/types';
 import { META_LABELS, META_METRICS } from '../src/rules/meta';
+import { grafanaLoadsAlerting } from '../../provisioning/test/support/interpolate';
 import { promqlNames } from './names';
 
 const run = promisify(execFile);
@@ -209,10 +211,51 @@ describe('Grafana provisioning file', () => {
     }
   });
 
-  it('escapes every $ in queries and expressions ($$), as Grafana expands $VAR in provisioning files', () => {
-    const raw = JSON.stringify(all.map((r) => r.data));
-    expect(raw).toContain('$$B');
-    expect(raw.replace(/\$\$/g, '')).not.toContain('$');
+  describe('as Grafana loads it (its environment expanded where its provisioning types expand it)', () => {
+    // An environment that would show any expansion: each name a rule could mention is set.
+    const env = { B: 'EXPANDED', D: 'EXPANDED', E: 'EXPANDED', G: 'EXPANDED', labels: 'EXPANDED', value: 'EXPANDED' };
+    const loaded = grafanaLoadsAlerting(file, env).groups.flatMap((g) => g.rules);
+    const byTitle = new Map(rules.alerts.map((r) => [ruleTitle(r), r]));
+    type Model = { expr?: string; expression?: string; type?: string };
+    const model = (d: GrafanaRule['data'][number]) => (d as unknown as { model: Model }).model;
+
+    it('keeps every query as the generator built it (the model is stored raw)', () => {
+      for (const r of loaded) {
+        const source = byTitle.get(r.title)!;
+        const wanted =
+          source.kind === 'promql'
+            ? [source.expr]
+            : source.kind === 'logql'
+              ? [source.query]
+              : [source.downInstancesQuery, source.downCountQuery, source.gracefulStopsQuery];
+        const queries = r.data.map(model).flatMap((m) => (m.expr !== undefined ? [m.expr] : []));
+        expect({ rule: r.title, queries }).toEqual({ rule: r.title, queries: wanted });
+      }
+    });
+
+    it('math expressions name their inputs as Grafana\u2019s parser reads them ($ and letters, an earlier refId)', () => {
+      const maths = loaded.flatMap((r) =>
+        r.data.filter((d) => model(d).type === 'math').map((d) => ({ rule: r.title, r, d })),
+      );
+      expect(maths.length).toBeGreaterThan(20);
+      for (const { rule, r, d } of maths) {
+        const expression = model(d).expression!;
+        // Grafana's math lexer: `$` then letters (pkg/expr/mathexp/parse/lex.go); `$$B` is "incomplete variable".
+        const vars = [...expression.matchAll(/\$([A-Za-z]*)/g)].map((m) => m[1]);
+        const earlier = r.data.slice(0, r.data.indexOf(d)).map((q) => q.refId);
+        expect({ rule, expression, bad: vars.filter((v) => !v || !earlier.includes(v)) }).toEqual({
+          rule,
+          expression,
+          bad: [],
+        });
+      }
+    });
+
+    it('titles and labels come out as written ($ escaped where Grafana expands)', () => {
+      expect(loaded.map((r) => r.title)).toEqual(all.map((r) => r.title.replace(/\$\$/g, '$')));
+      expect(loaded.map((r) => r.title).sort()).toEqual([...byTitle.keys()].sort());
+      for (const r of loaded) expect(JSON.stringify(r.labels)).not.toContain('EXPANDED');
+    });
   });
 
   it('queries the configured data sources; server lost joins Prometheus and Loki', () => {
@@ -231,7 +274,7 @@ describe('Grafana provisioning file', () => {
     expect(model('B').expr).toBe('count(up{job="demo"} == 0) or vector(0)');
     // Distinct processes stopped gracefully, not "any stop": one rollout does not hide a crash.
     expect(model('C').expr).toMatch(/^count\(sum by \(service_instance_id\) \(/);
-    expect(model(lost.condition).expression).toBe('$$D >= 0 && $$E > $$G');
+    expect(model(lost.condition).expression).toBe('$D >= 0 && $E > $G');
   });
 
   it('the new-error rule runs in a slower group and skips services without history (first install)', () => {

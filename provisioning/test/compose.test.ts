@@ -9,6 +9,7 @@ import path from 'node:path';
 import { APP_PLUGIN_ID } from '../src/names';
 import { BACKEND_URLS } from '../src/datasources';
 import { finalStage, isUnder, type Stage } from './support/dockerfile';
+import { grafanaExpand, serviceEnvironment } from './support/interpolate';
 import { readText, readYaml, ROOT } from './support/repo';
 import { composeValidator, describeErrors } from './support/schemas';
 import {
@@ -195,7 +196,7 @@ describe('what an image bakes in is what the container serves (no volume shadows
 
 describe('every host:port the configs point at is a compose service listening there', () => {
   const prometheusConfig = repoPathFor(compose, 'prometheus', '/etc/prometheus/prometheus.yml')!;
-  const env = (service: string, key: string): string => services[service]!.environment![key]!;
+  const env = (service: string, key: string): string => serviceEnvironment(services[service])[key]!;
   const datasources = readYaml<{ datasources: Array<{ name: string; url: string }> }>(
     repoPathFor(compose, 'grafana', '/etc/grafana/provisioning/datasources/pulse-datasources.yaml')!,
   ).datasources;
@@ -203,14 +204,10 @@ describe('every host:port the configs point at is a compose service listening th
     contactPoints: Array<{ receivers: Array<{ type: string; settings: { url?: string } }> }>;
   }>(repoPathFor(compose, 'grafana', '/etc/grafana/provisioning/alerting/contact-points.yaml')!).contactPoints;
 
-  /**
-   * A provisioning value as Grafana reads it: `${NAME}` from Grafana's environment in compose, itself
-   * interpolated by compose with the host's variables unset (`${X:-default}` → default).
-   */
-  const grafanaExpands = (value: string): string =>
-    value.replace(/\$\{(\w+)\}/g, (_m, name: string) =>
-      (services.grafana!.environment?.[name] ?? '').replace(/\$\{\w+:-([^}]*)\}/g, '$1'),
-    );
+  // A provisioning value as Grafana reads it: expanded with Grafana's environment, which compose
+  // interpolated from a host that sets none of the optional variables (the default stack).
+  const grafanaEnv = serviceEnvironment(services.grafana);
+  const grafanaExpands = (value: string): string => grafanaExpand(value, grafanaEnv);
 
   const addresses: Address[] = [
     ...prometheusAddresses(prometheusConfig).map((a) => (a.host === 'localhost' ? { ...a, host: 'prometheus' } : a)),

@@ -17,6 +17,7 @@ import { traceQuery } from '../src/datasources';
 import { APP_PLUGIN_ID, DASHBOARD_FOLDER, DASHBOARD_TAG, DASHBOARD_UIDS, DATASOURCE_UIDS } from '../src/names';
 import { DASHBOARDS_DIR, DATASOURCES_FILE, generateOutputs } from '../src/outputs';
 import { panelsOf } from './support/dashboards';
+import { composeInterpolate, grafanaExpand, grafanaLoadsAlerting, serviceEnvironment } from './support/interpolate';
 import { filesUnder, parseYaml, readText, readYaml, ROOT } from './support/repo';
 import { mountsOf, readCompose, repoPathFor } from './support/stack';
 
@@ -89,23 +90,6 @@ interface Policy {
 }
 
 const dashboards = filesUnder(DASHBOARDS_DIR, /\.json$/).map((f) => JSON.parse(readText(f)) as Dashboard);
-
-/** Grafana's provisioning env expansion (Go's os.Expand with `$$` meaning `$`): `${x}` and `$x` become the env value. */
-function grafanaExpand(text: string, env: Record<string, string> = {}): string {
-  return text.replace(/\$(\$|\{[^}]*\}|[A-Za-z0-9_]+)/g, (_m, name: string) =>
-    name === '$' ? '$' : (env[name.replace(/^\{|\}$/g, '')] ?? ''),
-  );
-}
-
-/** docker compose interpolation of one value: `${VAR}`, `${VAR:-default}`, `${VAR:+replacement}`. */
-function composeInterpolate(value: string, env: Record<string, string>): string {
-  return value.replace(/\$\{([A-Za-z0-9_]+)(?::([-+])([^}]*))?\}/g, (_m, name: string, op?: string, arg?: string) => {
-    const set = (env[name] ?? '') !== '';
-    if (op === '-') return set ? env[name]! : (arg ?? '');
-    if (op === '+') return set ? (arg ?? '') : '';
-    return env[name] ?? '';
-  });
-}
 
 /** Receivers an alert reaches in an Alertmanager-style policy tree (first match wins unless `continue`). */
 function routeAlert(root: Policy, labels: Record<string, string>): string[] {
@@ -367,17 +351,10 @@ describe('every uid referenced exists where it should', () => {
   });
 
   describe('channels follow the environment (compose → Grafana expansion → policy tree)', () => {
-    const grafanaEnv = (host: Record<string, string>) =>
-      Object.fromEntries(
-        Object.entries(compose.services.grafana!.environment as Record<string, string>).map(([k, v]) => [
-          k,
-          composeInterpolate(String(v), host),
-        ]),
-      );
+    const grafanaEnv = (host: Record<string, string>) => serviceEnvironment(compose.services.grafana, host);
+    // What Grafana loads: each field expanded (or not) as its provisioning types do.
     const expanded = (host: Record<string, string>) =>
-      alertingFiles
-        .filter(({ doc }) => !doc.groups)
-        .map(({ f }) => parseYaml<AlertingDoc>(grafanaExpand(readText(f), grafanaEnv(host))));
+      alertingFiles.filter(({ doc }) => !doc.groups).map(({ doc }) => grafanaLoadsAlerting(doc, grafanaEnv(host)));
     const receiversFor = (host: Record<string, string>, labels: Record<string, string>) => {
       const docs = expanded(host);
       return routeAlert(docs.flatMap((d) => d.policies ?? [])[0]!, labels);

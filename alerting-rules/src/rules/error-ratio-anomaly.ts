@@ -1,34 +1,33 @@
 import type { AlertConfig } from '../config';
 import { promql } from '../queries';
-import { baselineRecordingRules, FAST_INTERVAL, RECORDING_GROUPS, zScoreCondition } from '../recorded';
+import { baselineRecordingRules, sloSeries, zScoreCondition } from '../recorded';
+import type { SloLevel } from '../recorded';
 import type { AlertRule, RecordingRule } from '../types';
 
 // The 5xx ratio of a service against its own 1-week history: catches a rise that stays under
-// the fixed PulseHighErrorRatio threshold (0.1 % → 3 % on a service that never errs).
+// the fixed PulseHighErrorRatio threshold (0.1 % → 3 % on a service that never errs). Its input
+// is the service SLO's recorded 5m error ratio (one series, recorded once; an idle service
+// records 0, so calm and idle stretches count in the week), only the baselines are its own.
 
 const JOB = promql.TARGET_LABELS.job;
-export const ERROR_RATIO_RECORD = 'job:http_server_errors_per_request:ratio_rate5m';
 
-export function errorRatioRecordingRules(): RecordingRule[] {
-  const o = { by: [JOB] };
-  // `or … * 0`: traffic without any 5xx series records 0, so calm stretches count in the week;
-  // clamp_min: an idle service records 0, not NaN (one NaN would poison the week's mean).
-  const expr = `(${promql.errorRate(o)} or ${promql.requestRate(o)} * 0) / clamp_min(${promql.requestRate(o)}, 1e-9)`;
-  return [
-    { group: RECORDING_GROUPS.fast, interval: FAST_INTERVAL, record: ERROR_RATIO_RECORD, expr },
-    ...baselineRecordingRules(ERROR_RATIO_RECORD),
-  ];
+/** The recorded 5m 5xx ratio of every service (`level`: the service SLO level). */
+export const errorRatioSeries = (level: SloLevel): string => sloSeries(level).errorRatio('5m');
+
+export function errorRatioRecordingRules(level: SloLevel): RecordingRule[] {
+  return baselineRecordingRules(errorRatioSeries(level));
 }
 
-export function errorRatioAnomalyRule(config: AlertConfig, group: string): AlertRule {
+export function errorRatioAnomalyRule(config: AlertConfig, group: string, level: SloLevel): AlertRule {
   const guard = config.errorRatioAnomaly;
+  const ratio = errorRatioSeries(level);
   return {
     kind: 'promql',
     name: 'PulseErrorRatioAnomaly',
     group,
     severity: 'warning',
     for: '10m',
-    expr: `${zScoreCondition(ERROR_RATIO_RECORD, [JOB], guard, 'up')} and on (${JOB}) ${promql.RECORDED.requestRate} > ${guard.minRequestsPerSecond}`,
+    expr: `${zScoreCondition(ratio, [JOB], guard, 'up')} and on (${JOB}) ${promql.RECORDED.requestRate} > ${guard.minRequestsPerSecond}`,
     summary: '{{ $labels.job }} answers unusually many 5xx',
     description: `{{ $labels.job }}'s 5xx ratio is more than ${guard.zScore} standard deviations above its 1-week mean.`,
     doc: {

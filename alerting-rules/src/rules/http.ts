@@ -10,7 +10,7 @@ import {
 } from '../recorded';
 import type { SloLevel } from '../recorded';
 import { errorRatioAnomalyRule, errorRatioRecordingRules } from './error-ratio-anomaly';
-import { latencySloRule } from './latency-slo';
+import { latencySloRecording, latencySloRule } from './latency-slo';
 import type { AlertRule, RecordingRule } from '../types';
 
 // HTTP server rules: latency per route, error ratio, SLO burn, request-rate anomaly.
@@ -199,7 +199,8 @@ export function httpRecordingRules(config: AlertConfig): RecordingRule[] {
     ...sloRecordingRules(levels.service),
     ...(levels.routes ? sloRecordingRules(levels.routes) : []),
     ...baselineRecordingRules(rate),
-    ...errorRatioRecordingRules(),
+    ...errorRatioRecordingRules(levels.service),
+    ...latencySloRecording(config, levels.service),
   ];
 }
 
@@ -237,7 +238,7 @@ export function httpRules(config: AlertConfig): AlertRule[] {
     errorRatioRule(config),
     ...burnRules(config),
     anomalyRule(config),
-    errorRatioAnomalyRule(config, GROUP),
-    latencySloRule(config, GROUP),
+    errorRatioAnomalyRule(config, GROUP, sloLevels(config).service),
+    latencySloRule(config, GROUP, sloLevels(config).service),
   ];
 }
