@@ -83,8 +83,8 @@ export class KeptConnection<C> {
   }
 
   private open(): Opened<C> {
-    let opened: Opened<C> | undefined;
-    opened = withoutRecording(() => this.driver.open(() => opened !== undefined && this.drop(opened)));
+    // `onLost` comes from the connection's events, always after open() has returned.
+    const opened: Opened<C> = withoutRecording(() => this.driver.open(() => this.drop(opened)));
     opened.ready.catch(noop); // reported by ping(); a rejection nobody awaits must not be unhandled
     return opened;
   }
