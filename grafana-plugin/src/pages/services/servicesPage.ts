@@ -1,8 +1,7 @@
 // Services: the app's landing page. Every service of the environment with its RED numbers,
 // health, instances and firing alerts, and the map of who calls whom; each links to its Overview.
-import { TableCellDisplayMode } from '@grafana/schema';
 import { PanelBuilders, SceneDataTransformer, sceneGraph, type VizPanel } from '@grafana/scenes';
-import { VariableHide } from '@grafana/schema';
+import { TableCellDisplayMode, VariableHide } from '@grafana/schema';
 import { APP_BASE_URL } from '../../queries/links';
 import { servicesQueries } from '../../queries/services';
 import { VAR } from '../../queries/variables';
