@@ -16,6 +16,7 @@ import {
 } from '@grafana/scenes';
 import { PLUGIN_BASE_URL } from '../constants';
 import type { ResolvedSettings } from '../settings';
+import { addPanelMenus } from './panelMenu';
 import { buildVariableSet, PRESERVED_URL_KEYS } from './variables';
 
 /** What every page builder receives. */
@@ -39,28 +40,29 @@ export function pageUrl(path: string): string {
 export interface SceneOptions {
   /** Page-specific variables, after the common ones (data sources, env, service, instance). */
   variables?: SceneVariable[];
-}
   /** Annotation layers shown on every time series of the page (with a toggle in the controls). */
   dataLayers?: SceneDataLayerProvider[];
+}
 
 /**
  * A page's scene: the common variables, time range and refresh pickers as controls, and the
  * page's body. Every piece of state (variables, time range, refresh) syncs to the URL.
  */
 export function pageScene(ctx: PageContext, body: SceneObject, options: SceneOptions = {}): EmbeddedScene {
-  return new EmbeddedScene({
   const layers = options.dataLayers ?? [];
+  return new EmbeddedScene({
     $timeRange: new SceneTimeRange({ from: 'now-1h', to: 'now' }),
     $variables: buildVariableSet(ctx.settings, options.variables),
-    controls: [
     ...(layers.length > 0 ? { $data: new SceneDataLayerSet({ layers }) } : {}),
+    controls: [
       new VariableValueSelectors({}),
-      new SceneControlsSpacer(),
       ...(layers.length > 0 ? [new SceneDataLayerControls()] : []),
+      new SceneControlsSpacer(),
       new SceneTimePicker({ isOnCanvas: true }),
       new SceneRefreshPicker({ intervals: ['', '10s', '30s', '1m', '5m'], isOnCanvas: true }),
     ],
-    body,
+    // Every panel of every page gets Grafana's panel menu (Inspect, Explore): see panelMenu.tsx.
+    body: addPanelMenus(body),
   });
 }
 
@@ -71,10 +73,10 @@ export interface PageDefinition {
   /** The page body; variables, time range and refresh are added around it. */
   body(ctx: PageContext): SceneObject;
   variables?(ctx: PageContext): SceneVariable[];
-  /** Drill-downs below this page; `routePath` is relative to the page (e.g. ':route/*'). */
-  drilldowns?: Array<{
   /** Annotation layers (e.g. deploys and restarts) on the page's time series. */
   dataLayers?(ctx: PageContext): SceneDataLayerProvider[];
+  /** Drill-downs below this page; `routePath` is relative to the page (e.g. ':route/*'). */
+  drilldowns?: Array<{
     routePath: string;
     getPage(match: SceneRouteMatch<any>, parent: SceneAppPage, ctx: PageContext): SceneAppPage;
   }>;

@@ -2,6 +2,7 @@ import React from 'react';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { errorDetailPath } from '../../queries/errors';
 import type { ClassifiedErrorGroup, ErrorOccurrence } from './errorGroups';
+import { captureDownloads } from '../../testing/downloads';
 import { fakeGrafana } from '../../testing/fakeGrafanaAnnotations';
 import { errorGroupsStore } from './errorGroupsApi';
 import { EMPTY_ERROR_GROUPS } from './errorGroupState';
@@ -77,6 +78,38 @@ describe('error groups list', () => {
   it('says how many groups are hidden when nothing needs attention', () => {
     list({ groups: [g('f-muted', 'muted'), g('f-res', 'resolved')] });
     expect(screen.getByText(/Nothing needs attention: 2 muted or resolved group/)).toBeInTheDocument();
+  });
+});
+
+describe('error groups download', () => {
+  it('CSV and JSON hold exactly the rows shown: header, every cell, escaped, formulas guarded', async () => {
+    const capture = captureDownloads();
+    try {
+      const hostile = new Map<string, ErrorOccurrence>([
+        ['f-open', { time: T, fingerprint: 'f-open', message: 'bad "quote", comma\nnewline', errorClass: 'TypeError' }],
+        ['f-reg', { time: T, fingerprint: 'f-reg', message: 'x', errorClass: '=HYPERLINK("http://evil")' }],
+      ]);
+      list({ latest: hostile });
+      const shown = screen.getAllByTestId(/^error-group-/).map((tr) => {
+        const td = [...tr.querySelectorAll('td')].map((c) => c.textContent ?? '');
+        const title = tr.querySelector('a')!.textContent!;
+        const fingerprint = td[1]!.slice(title.length);
+        return [td[0], title, fingerprint, td[2], td[3], Number(td[4]), td[5], td[6]];
+      });
+      fireEvent.click(screen.getByRole('button', { name: 'Download CSV' }));
+      fireEvent.click(screen.getByRole('button', { name: 'Download JSON' }));
+      const [csv, json] = await capture.files();
+      const header = ['Status', 'Error', 'Fingerprint', 'Type', 'Routes', 'Count', 'First seen', 'Last seen'];
+      expect(JSON.parse(json!.text)).toEqual(shown.map((row) => Object.fromEntries(header.map((h, i) => [h, row[i]]))));
+      const lines = csv!.text.split('\r\n');
+      expect(lines[0]).toBe(header.join(','));
+      expect(shown[0]![1]).toBe('=HYPERLINK("http://evil"): x');
+      expect(lines[1]!.split(',').slice(0, 2)).toEqual(['Regression', `"'=HYPERLINK(""http://evil""): x"`]);
+      expect(csv!.text).toContain('"TypeError: bad ""quote"", comma\nnewline"');
+      expect(lines).toHaveLength(shown.length + 2); // header, rows, and the final CRLF
+    } finally {
+      capture.restore();
+    }
   });
 });
 

@@ -27,6 +27,8 @@ import { ErrorGroupConflict, type ErrorGroupsSnapshot } from './errorGroupStore'
 import { bracedRef, VAR } from '../../queries/variables';
 import { mute, reopen, resolve, unmute, type ErrorGroupsState, type ErrorGroupStatus } from './errorGroupState';
 import { tableStyles } from '../../scenes/tableStyles';
+import { DownloadButtons } from '../../scenes/DownloadButtons';
+import type { Cell, ShownTable } from '../../scenes/tableDownload';
 
 export type GroupAction = 'mute' | 'unmute' | 'resolve' | 'reopen';
 
@@ -187,6 +189,32 @@ const STATUS_BADGE: Record<ErrorGroupStatus, { text: string; color: BadgeColor }
   resolved: { text: 'Resolved', color: 'green' },
 };
 
+/** The columns of the groups list as shown, and as downloaded (the Error cell shows the fingerprint below the title). */
+export const ERROR_GROUP_COLUMNS = [
+  'Status',
+  'Error',
+  'Fingerprint',
+  'Type',
+  'Routes',
+  'Count',
+  'First seen',
+  'Last seen',
+];
+
+/** One group's cells, as the list renders them: the download is built from the same values. */
+export function errorGroupCells(g: ClassifiedErrorGroup, occurrence: ErrorOccurrence | undefined): Cell[] {
+  return [
+    STATUS_BADGE[g.status].text,
+    occurrence ? `${occurrence.errorClass ?? 'Error'}: ${occurrence.message}` : g.fingerprint,
+    g.fingerprint,
+    g.errorTypes.join(', '),
+    g.routes.join(', ') || '—',
+    Math.round(g.count),
+    dateTimeFormat(g.firstSeen),
+    dateTimeFormat(g.lastSeen),
+  ];
+}
+
 export function StatusBadge({ status }: { status: ErrorGroupStatus }) {
   return <Badge text={STATUS_BADGE[status].text} color={STATUS_BADGE[status].color} />;
 }
@@ -258,11 +286,18 @@ export function ErrorGroupsList(props: ErrorGroupsListProps) {
   const styles = useStyles2(getStyles);
   const visible = props.groups.filter((g) => props.show === 'all' || g.status === 'open' || g.status === 'regressed');
   const hidden = props.groups.length - visible.length;
+  const shown: ShownTable = {
+    columns: ERROR_GROUP_COLUMNS,
+    rows: visible.map((g) => errorGroupCells(g, props.latest.get(g.fingerprint))),
+  };
   return (
     <div className={styles.wrapper} data-testid="pulse-error-groups">
       <Stack direction="row" justifyContent="space-between" alignItems="center">
         <h4 className={styles.title}>Error groups</h4>
-        <RadioButtonGroup size="sm" options={SHOW_OPTIONS} value={props.show} onChange={props.onShow} />
+        <Stack direction="row" gap={1} alignItems="center">
+          <RadioButtonGroup size="sm" options={SHOW_OPTIONS} value={props.show} onChange={props.onShow} />
+          <DownloadButtons title="Error groups" table={shown} />
+        </Stack>
       </Stack>
       {props.message && (
         <Alert severity={props.message.severity} title="">
@@ -292,9 +327,8 @@ export function ErrorGroupsList(props: ErrorGroupsListProps) {
             </tr>
           </thead>
           <tbody>
-            {visible.map((g) => {
-              const occurrence = props.latest.get(g.fingerprint);
-              const title = occurrence ? `${occurrence.errorClass ?? 'Error'}: ${occurrence.message}` : g.fingerprint;
+            {visible.map((g, i) => {
+              const [, title, fingerprint, types, routes, count, firstSeen, lastSeen] = shown.rows[i]!;
               const busy = props.saving === g.fingerprint;
               return (
                 <tr key={g.fingerprint} data-testid={`error-group-${g.fingerprint}`}>
@@ -309,13 +343,13 @@ export function ErrorGroupsList(props: ErrorGroupsListProps) {
                     >
                       {title}
                     </a>
-                    <div className={styles.fingerprint}>{g.fingerprint}</div>
+                    <div className={styles.fingerprint}>{fingerprint}</div>
                   </td>
-                  <td>{g.errorTypes.join(', ')}</td>
-                  <td>{g.routes.join(', ') || '—'}</td>
-                  <td className={styles.num}>{Math.round(g.count)}</td>
-                  <td>{dateTimeFormat(g.firstSeen)}</td>
-                  <td>{dateTimeFormat(g.lastSeen)}</td>
+                  <td>{types}</td>
+                  <td>{routes}</td>
+                  <td className={styles.num}>{count}</td>
+                  <td>{firstSeen}</td>
+                  <td>{lastSeen}</td>
                   <td>
                     <GroupActions status={g.status} busy={busy} onAction={(a) => props.onAction(a, g.fingerprint)} />
                   </td>

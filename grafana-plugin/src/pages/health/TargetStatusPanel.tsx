@@ -14,6 +14,8 @@ import { rowsOf } from '../../scenes/instantRows';
 import { lokiRunner, promRunner } from '../../scenes/runners';
 import { classifyTargets, targetsSummary, type TargetStatus, type TargetVerdict } from './targetStatus';
 import { tableStyles } from '../../scenes/tableStyles';
+import { DownloadButtons } from '../../scenes/DownloadButtons';
+import type { Cell, ShownTable } from '../../scenes/tableDownload';
 
 interface TargetStatusPanelState extends SceneObjectState {
   title: string;
@@ -64,15 +66,24 @@ const VERDICT: Record<TargetVerdict, { text: string; color: BadgeColor }> = {
   lost: { text: 'Server lost', color: 'red' },
 };
 
+export const TARGET_COLUMNS = ['Instance', 'Status', 'Why'];
+
+/** One instance's cells, as the table renders them: the download is built from the same values. */
+export function targetCells(s: TargetStatus): Cell[] {
+  return [s.instance, VERDICT[s.verdict].text, s.detail];
+}
+
 export function TargetStatusView({ statuses, loading }: { statuses: TargetStatus[]; loading?: boolean }) {
   const styles = useStyles2(getStyles);
   if (loading && statuses.length === 0) {
     return <p className={styles.muted}>Loading targets…</p>;
   }
   const summary = targetsSummary(statuses);
+  const shown: ShownTable = { columns: TARGET_COLUMNS, rows: statuses.map(targetCells) };
   return (
     <div className={styles.wrapper} data-testid="pulse-target-status">
       <Alert severity={summary.severity} title={summary.text} />
+      {statuses.length > 0 && <DownloadButtons title="Targets" table={shown} />}
       {statuses.length > 0 && (
         <table className={styles.table}>
           <thead>
@@ -83,15 +94,18 @@ export function TargetStatusView({ statuses, loading }: { statuses: TargetStatus
             </tr>
           </thead>
           <tbody>
-            {statuses.map((s) => (
-              <tr key={s.instance}>
-                <td>{s.instance}</td>
-                <td>
-                  <Badge text={VERDICT[s.verdict].text} color={VERDICT[s.verdict].color} />
-                </td>
-                <td>{s.detail}</td>
-              </tr>
-            ))}
+            {statuses.map((s, i) => {
+              const [instance, verdict, why] = shown.rows[i]!;
+              return (
+                <tr key={s.instance}>
+                  <td>{instance}</td>
+                  <td>
+                    <Badge text={String(verdict)} color={VERDICT[s.verdict].color} />
+                  </td>
+                  <td>{why}</td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       )}
