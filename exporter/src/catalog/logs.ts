@@ -82,11 +82,11 @@ export const APP_FIELD_PREFIX = 'app_';
 export const LIFECYCLE_REASONS = ['SIGTERM', 'SIGINT', 'shutdown', 'crash'] as const;
 
 /** `outcome` values of `pulse_log_events_total`. */
-export const LOG_OUTCOMES = ['sent', 'dropped', 'retried'] as const;
+export const LOG_OUTCOMES = ['sent', 'dropped', 'retried', 'unknown'] as const;
 
 /**
  * `reason` values of `pulse_log_events_total`, by outcome. Retried events are counted once per
- * retry; sent and dropped are final (every event ends up in exactly one of them).
+ * retry; sent, dropped and unknown are final (every event ends up in exactly one of them).
  */
 export const LOG_OUTCOME_REASONS = {
   sent: ['ok', 'stdout'],
@@ -109,13 +109,20 @@ export const LOG_OUTCOME_REASONS = {
     /** The shipping thread died; what it held is lost. */
     'worker_failed',
   ],
+  unknown: [
+    /**
+     * Pushed, but Loki's answer never came (push timeout, shutdown deadline) and no resend was
+     * confirmed: Loki may have stored it. Resends are identical, so it is never stored twice.
+     */
+    'timeout_unconfirmed',
+  ],
 } as const;
 
 export const pulseLogEvents = defineMetric({
   name: 'pulse_log_events_total',
   type: 'counter',
   unit: '',
-  help: 'Log events by delivery outcome (sent, dropped, retried) and reason; sent + dropped counts every event once.',
+  help: 'Log events by delivery outcome (sent, dropped, retried, unknown) and reason; sent + dropped + unknown counts every event once.',
   labelNames: ['outcome', 'reason'],
   signal: 'logs',
 });

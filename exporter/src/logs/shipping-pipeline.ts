@@ -36,7 +36,7 @@ const FLUSH_ANSWER_GRACE_MS = 50;
 export interface DeliveryStatus {
   /** Lines handed to the shipping thread. */
   written: number;
-  /** Lines that reached a final outcome (sent or dropped). */
+  /** Lines that reached a final outcome (sent, dropped or unknown). */
   settled: number;
   bufferedBytes: number;
   bufferedEvents: number;
@@ -91,7 +91,7 @@ export function startShippingPipeline(
   }) as ThreadStream;
 
   let written = 0;
-  /** Lines the thread reported as sent or dropped: written − finished is what is still in its hands. */
+  /** Lines the thread reported as sent, dropped or unknown: written − finished is what is still in its hands. */
   let finished = 0;
   let blocked = false;
   let failed = false;
@@ -114,6 +114,10 @@ export function startShippingPipeline(
     }
     for (const [reason, n] of Object.entries(report.dropped)) {
       count('dropped', reason, n);
+      finished += n;
+    }
+    for (const [reason, n] of Object.entries(report.unknown)) {
+      count('unknown', reason, n);
       finished += n;
     }
     for (const [reason, n] of Object.entries(report.retried)) count('retried', reason, n);

@@ -33,7 +33,10 @@ export function pulseShippingTo(
   });
 }
 
-export type Outcomes = Record<'sent' | 'dropped' | 'retried', Record<string, number>>;
+export type Outcomes = Record<'sent' | 'dropped' | 'retried', Record<string, number>> & {
+  /** Only present once an event ended unknown (pushed, never confirmed). */
+  unknown?: Record<string, number>;
+};
 
 /** pulse_log_events_total as { outcome: { reason: value } }. */
 export function logOutcomes(pulse: Pulse): Outcomes {
@@ -42,7 +45,7 @@ export function logOutcomes(pulse: Pulse): Outcomes {
   for (const s of metric?.series ?? []) {
     const [outcome, reason] = s.labelValues as [keyof Outcomes, string];
     const value = (s as unknown as { value: number }).value;
-    if (value > 0) out[outcome][reason] = value;
+    if (value > 0) (out[outcome] ??= {})[reason] = value;
   }
   return out;
 }

@@ -9,7 +9,8 @@
  * too-long names/values/lines, entries older than a week or more than 10 min ahead, oversized
  * structured metadata). Like Loki it stores the valid streams of a partly invalid push, and
  * ignores an exact duplicate (same stream, timestamp and line). Tests can make it answer
- * 204/400/429/500, slowly, or not at all (`down()`).
+ * 204/400/429/500, slowly, or not at all (`down()`), or store a push and then stall its answer
+ * (`storeFirst`: Loki took the entries but the answer is late or never comes).
  *
  * The protobuf schema here is parsed from Loki's push.proto text, independently of the
  * exporter's own descriptor, so a field-number mistake on either side fails the tests.
@@ -73,6 +74,19 @@ export interface PushRequestInfo {
   /** The 400 message, when it answered 400 for invalid content. */
   error?: string;
   receivedAt: number;
+  /** The body as it arrived (before Content-Encoding is undone); kept unless `keepEntries: false`. */
+  rawBody?: Buffer;
+  /** Every entry of the push as decoded (valid or not, duplicate or not); kept unless `keepEntries: false`. */
+  pushed?: PushedEntry[];
+}
+
+/** One entry of one push, as it was on the wire. */
+export interface PushedEntry {
+  /** The stream's labels as sent (protobuf) or canonicalised (JSON). */
+  labels: string;
+  tsNs: bigint;
+  line: string;
+  metadata: Record<string, string>;
 }
 
 /** Overrides the answer to one push. `status` 2xx stores the push as usual; anything else stores nothing. */
@@ -82,6 +96,11 @@ export interface Answer {
   headers?: Record<string, string>;
   /** Wait this long before answering (a slow Loki). */
   delayMs?: number;
+  /**
+   * With a 2xx status: store the push first, then wait `delayMs` (a Loki that took the entries
+   * but whose answer is late, or never comes when the client gives up first).
+   */
+  storeFirst?: boolean;
 }
 
 export type Responder = (push: {
@@ -358,15 +377,43 @@ export async function startLokiReceiver(options: LokiReceiverOptions = {}): Prom
       return reply(400, message + '\n');
     }
     info.entries = streams.reduce((n, s) => n + s.entries.length, 0);
+    if (options.keepEntries !== false) {
+      info.rawBody = rawBody;
+      info.pushed = streams.flatMap((s) =>
+        s.entries.map((e) => ({ labels: s.labelsText, tsNs: e.tsNs, line: e.line, metadata: e.metadata })),
+      );
+    }
 
     const override = responder?.({ format: info.format, entries: info.entries, headers: req.headers });
     const custom: Answer | undefined = typeof override === 'number' ? { status: override } : override;
-    if (custom?.delayMs !== undefined) await new Promise((r) => setTimeout(r, custom.delayMs));
-    if (res.destroyed) return;
-    if (custom !== undefined && (custom.status < 200 || custom.status >= 300)) {
-      return reply(custom.status, custom.body ?? `${custom.status}\n`, custom.headers);
+    const success = custom === undefined || (custom.status >= 200 && custom.status < 300);
+    // unref: a stalled answer must not keep the test process alive after stop().
+    const delay = (): Promise<unknown> => new Promise((r) => setTimeout(r, custom?.delayMs ?? 0).unref());
+    if (custom?.storeFirst === true && success) {
+      const errors = store(streams, info, tenant);
+      notify();
+      await delay();
+      if (res.destroyed) return; // the client gave up: what was stored stays stored
+      if (errors.length > 0) {
+        info.error = errors.join('\n');
+        return reply(400, info.error + '\n');
+      }
+      return reply(custom.status, custom.body ?? '', custom.headers);
     }
+    if (custom?.delayMs !== undefined) await delay();
+    if (res.destroyed) return;
+    if (!success) return reply(custom!.status, custom!.body ?? `${custom!.status}\n`, custom!.headers);
 
+    const errors = store(streams, info, tenant);
+    if (errors.length > 0) {
+      info.error = errors.join('\n');
+      return reply(400, info.error + '\n');
+    }
+    reply(custom?.status ?? 204, custom?.body ?? '', custom?.headers);
+  }
+
+  /** Stores the valid entries of a push as Loki does; returns why the others were refused. */
+  function store(streams: DecodedStream[], info: PushRequestInfo, tenant: string | undefined): string[] {
     const errors: string[] = [];
     const now = Date.now();
     const oldest = BigInt(now - LOKI_LIMITS.rejectOldSamplesMaxAgeMs) * 1_000_000n;
@@ -406,11 +453,7 @@ export async function startLokiReceiver(options: LokiReceiverOptions = {}): Prom
         });
       }
     }
-    if (errors.length > 0) {
-      info.error = errors.join('\n');
-      return reply(400, info.error + '\n');
-    }
-    reply(custom?.status ?? 204, custom?.body ?? '', custom?.headers);
+    return errors;
   }
 
   function validateLabels(labels: Record<string, string>, text: string): void {

@@ -109,6 +109,10 @@ export default async function lokiTransport(data: WorkerData): Promise<LineSink>
       add(counts.dropped, reason, n);
       settle(n);
     },
+    unknown(reason, n) {
+      add(counts.unknown, reason, n);
+      settle(n);
+    },
     retried(reason, n) {
       add(counts.retried, reason, n);
     },

@@ -37,6 +37,8 @@ export interface DeliveryReport {
   sent: Counts;
   dropped: Counts;
   retried: Counts;
+  /** Pushed but never confirmed (no answer in time): maybe stored, not known lost. */
+  unknown: Counts;
   /** Lines taken in since the worker started (total, not a delta). */
   received: number;
   bufferedBytes: number;

@@ -4,6 +4,11 @@ import { retryAfterMs } from './backoff';
 
 // One push request to Loki and what its answer means for the batch. Never throws: a slow,
 // unreachable or garbage-answering Loki becomes a PushResult.
+//
+// A push that got no answer in time may still have been stored: Loki answers after its
+// ingesters took the entries, so a slow answer is often a stored push. The request is therefore
+// not cut at `timeoutMs`: its socket stays open `lateAnswerMs` longer and a late 2xx counts as
+// sent; only then is it abandoned, as `unconfirmed` (maybe stored, resent by the shipper).
 
 export type PushResult =
   | { kind: 'sent' }
@@ -12,11 +17,22 @@ export type PushResult =
       reason: 'rate_limited' | 'server_error' | 'network';
       retryAfterMs: number | undefined;
       error: string;
+      /** The whole body went out and no answer came back: Loki may have stored it. */
+      unconfirmed?: boolean;
     }
   | { kind: 'rejected'; error: string };
 
+export interface PushTiming {
+  /** After this long without an answer the push is overdue (maybe stored)… */
+  timeoutMs: number;
+  /** …and its answer is still awaited this much longer before the request is abandoned. */
+  lateAnswerMs: number;
+  /** Called once the whole body has been handed to the socket (from then on Loki may store it). */
+  onBodySent?: () => void;
+}
+
 export interface PushClient {
-  push(body: Uint8Array | string, timeoutMs: number): Promise<PushResult>;
+  push(body: Uint8Array | string, timing: PushTiming): Promise<PushResult>;
   close(): void;
 }
 
@@ -32,9 +48,11 @@ export function createPushClient(pushUrl: string, headers: Record<string, string
   const baseHeaders = { ...headers, 'user-agent': 'pulse-apm' };
 
   return {
-    push(body, timeoutMs) {
+    push(body, { timeoutMs, lateAnswerMs, onBodySent }) {
       return new Promise<PushResult>((resolve) => {
         let settled = false;
+        let bodySent = false;
+        let overdue = false;
         const done = (result: PushResult): void => {
           if (settled) return;
           settled = true;
@@ -68,11 +86,21 @@ export function createPushClient(pushUrl: string, headers: Record<string, string
             res.on('error', finish);
           },
         );
-        const timer = setTimeout(() => {
-          req.destroy(new Error(`no answer within ${timeoutMs} ms`));
+        let timer = setTimeout(() => {
+          overdue = true;
+          // Not cut yet: a late answer on this socket still tells whether Loki stored the push.
+          timer = setTimeout(() => {
+            req.destroy(new Error(`no answer within ${timeoutMs + lateAnswerMs} ms`));
+          }, lateAnswerMs);
         }, timeoutMs);
+        req.on('finish', () => {
+          bodySent = true;
+          onBodySent?.();
+        });
         req.on('error', (err) => {
-          done({ kind: 'retry', reason: 'network', retryAfterMs: undefined, error: err.message });
+          const unconfirmed = overdue && bodySent;
+          const error = unconfirmed ? `${err.message}; Loki may have stored the push` : err.message;
+          done({ kind: 'retry', reason: 'network', retryAfterMs: undefined, error, unconfirmed });
         });
         req.end(body);
       });

@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import { backoffDelay, retryAfterMs } from './backoff';
-import type { PushClient, PushResult } from './push-client';
+import type { PushClient, PushResult, PushTiming } from './push-client';
 import type { ShipperConfig } from './protocol';
 import type { OutcomeCounter } from './shipper';
 import { LokiShipper } from './shipper';
@@ -24,13 +24,17 @@ const config: ShipperConfig = {
 };
 
 /** A Loki stand-in: answers each push from a script, records what it received. */
-function fakeLoki(answers: (n: number) => PushResult) {
+function fakeLoki(answers: (n: number, timing: PushTiming) => PushResult | Promise<PushResult>) {
   const received: string[][] = [];
+  const bodies: Buffer[] = [];
+  const timings: PushTiming[] = [];
   let calls = 0;
   const client: PushClient = {
-    async push(body) {
+    async push(body, timing) {
       const n = calls++;
-      const result = answers(n);
+      bodies.push(Buffer.from(body));
+      timings.push(timing);
+      const result = await answers(n, timing);
       if (result.kind === 'sent') {
         const parsed = JSON.parse(gunzipSync(body as Buffer).toString()) as { streams: { values: string[][] }[] };
         received.push(parsed.streams.flatMap((s) => s.values.map((v) => v[1]!)));
@@ -40,7 +44,7 @@ function fakeLoki(answers: (n: number) => PushResult) {
     },
     close() {},
   };
-  return { client, received, calls: () => calls };
+  return { client, received, bodies, timings, calls: () => calls };
 }
 
 function counter() {
@@ -48,12 +52,14 @@ function counter() {
     sent: {} as Record<string, number>,
     dropped: {} as Record<string, number>,
     retried: {} as Record<string, number>,
+    unknown: {} as Record<string, number>,
     errors: [] as string[],
   };
   const out: OutcomeCounter = {
     sent: (r, n) => void (totals.sent[r] = (totals.sent[r] ?? 0) + n),
     dropped: (r, n) => void (totals.dropped[r] = (totals.dropped[r] ?? 0) + n),
     retried: (r, n) => void (totals.retried[r] = (totals.retried[r] ?? 0) + n),
+    unknown: (r, n) => void (totals.unknown[r] = (totals.unknown[r] ?? 0) + n),
     error: (m) => void totals.errors.push(m),
   };
   return { totals, out };
@@ -143,6 +149,96 @@ describe('LokiShipper', () => {
     shipper.enqueue(event(99)); // after the end: counted, not kept
     expect(sum(totals.dropped)).toBe(21);
     expect(shipper.bufferedEvents).toBe(0);
+  });
+
+  /** A push whose body went out and whose answer never came (push-client's abandoned request). */
+  const unanswered = (timing: PushTiming): PushResult => {
+    timing.onBodySent?.();
+    return {
+      kind: 'retry',
+      reason: 'network',
+      retryAfterMs: undefined,
+      error: 'no answer within 2000 ms; Loki may have stored the push',
+      unconfirmed: true,
+    };
+  };
+
+  it('waits for a late answer as long again as timeoutMs, never past a flush deadline', async () => {
+    const loki = fakeLoki(() => ({ kind: 'sent' }));
+    const { out } = counter();
+    const shipper = new LokiShipper({ ...config, batchIntervalMs: 10 }, loki.client, streams, out);
+    shipper.enqueue(event(1));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(loki.timings[0]).toMatchObject({ timeoutMs: 1000, lateAnswerMs: 1000 });
+    shipper.enqueue(event(2));
+    await shipper.flush(deadlineIn(1500), true);
+    expect(loki.timings[1]!.timeoutMs).toBe(1000);
+    expect(loki.timings[1]!.lateAnswerMs).toBeLessThanOrEqual(500);
+  });
+
+  it('counts a batch whose pushes went unanswered as unknown when retries run out, resending it byte for byte', async () => {
+    const loki = fakeLoki((n, timing) =>
+      n === 0
+        ? unanswered(timing)
+        : { kind: 'retry', reason: 'server_error', retryAfterMs: undefined, error: 'HTTP 500' },
+    );
+    const { totals, out } = counter();
+    const shipper = new LokiShipper(config, loki.client, streams, out);
+    for (let i = 0; i < 3; i++) shipper.enqueue(event(i));
+    await shipper.flush(deadlineIn(2000), false);
+    expect(loki.calls()).toBe(config.maxRetries + 1);
+    // The first push may be stored; a later 500 does not undo that.
+    expect(totals.unknown).toEqual({ timeout_unconfirmed: 3 });
+    expect(totals.dropped).toEqual({});
+    for (const body of loki.bodies) expect(body.equals(loki.bodies[0]!)).toBe(true);
+  });
+
+  it('at a final flush, counts the push on the wire as unknown once its body went out, dropped before', async () => {
+    for (const sentBody of [true, false]) {
+      const loki = fakeLoki(
+        (_n, timing) =>
+          new Promise<PushResult>((resolve) => {
+            if (sentBody) timing.onBodySent?.();
+            setTimeout(() => resolve({ kind: 'sent' }), 300); // too late: the flush ends first
+          }),
+      );
+      const { totals, out } = counter();
+      const shipper = new LokiShipper({ ...config, batchIntervalMs: 10 }, loki.client, streams, out);
+      for (let i = 0; i < 4; i++) shipper.enqueue(event(i));
+      await new Promise((r) => setTimeout(r, 50)); // the push is on the wire
+      shipper.enqueue(event(4)); // still queued at the deadline: dropped either way
+      await shipper.flush(deadlineIn(100), true);
+      if (sentBody) {
+        expect(totals.unknown).toEqual({ timeout_unconfirmed: 4 });
+        expect(totals.dropped).toEqual({ shutdown: 1 });
+      } else {
+        expect(totals.unknown).toEqual({});
+        expect(totals.dropped).toEqual({ shutdown: 5 });
+      }
+    }
+  });
+
+  it('counts events evicted from a batch that may be stored as unknown, not dropped', async () => {
+    const loki = fakeLoki((n, timing) =>
+      n === 0
+        ? unanswered(timing)
+        : { kind: 'retry', reason: 'network', retryAfterMs: undefined, error: 'ECONNREFUSED' },
+    );
+    const { totals, out } = counter();
+    const shipper = new LokiShipper(
+      { ...config, maxRetries: 1000, minBackoffMs: 200, maxBackoffMs: 200 },
+      loki.client,
+      streams,
+      out,
+    );
+    for (let i = 0; i < 10; i++) shipper.enqueue(event(i)); // one full batch, pushed at once, unanswered
+    await new Promise((r) => setTimeout(r, 20));
+    for (let i = 10; i < 52; i++) shipper.enqueue(event(i)); // 5200 bytes > 5000: the oldest make room
+    expect(totals.unknown).toEqual({ timeout_unconfirmed: 2 });
+    expect(totals.dropped).toEqual({});
+    await shipper.flush(deadlineIn(50), true);
+    expect(totals.unknown).toEqual({ timeout_unconfirmed: 10 }); // the rest of the batch
+    expect(totals.dropped).toEqual({ shutdown: 42 });
   });
 
   it('drops an event larger than Loki accepts instead of sending a batch Loki would reject', () => {
