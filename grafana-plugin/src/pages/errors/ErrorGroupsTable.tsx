@@ -230,7 +230,7 @@ function navigate(event: React.MouseEvent<HTMLAnchorElement>) {
 
 /** URL query keys kept when opening a group (time range and variables). */
 function keepState(): string {
-  const params = new URLSearchParams(window.location.search);
+  const params = new URLSearchParams(locationService.getLocation().search);
   const kept = new URLSearchParams();
   for (const [k, v] of params) {
     if (PRESERVED_URL_KEYS.includes(k) || k.startsWith('var-')) {
