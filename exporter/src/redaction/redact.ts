@@ -8,7 +8,7 @@ import { DEFAULT_SECRET_NAME, isSecretName } from './secret-names';
 // bounded by the cut, never by what a client or a driver put in the text.
 
 export { REDACTED } from './mask-secrets';
-export { DEFAULT_SECRET_NAME, statelessPattern } from './secret-names';
+export { DEFAULT_SECRET_NAME } from './secret-names';
 
 export interface RedactedText {
   value: string;

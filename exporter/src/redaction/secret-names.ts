@@ -8,11 +8,6 @@ export const DEFAULT_SECRET_NAME =
 /** Longest name tested; longer words are not names. */
 export const MAX_NAME_LENGTH = 64;
 
-/** A copy without the `g`/`y` flags, whose `lastIndex` would make `test()` answer differently each call. */
-export function statelessPattern(pattern: RegExp): RegExp {
-  return new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ''));
-}
-
 export function isSecretName(name: string, secretName: RegExp): boolean {
   return name.length <= MAX_NAME_LENGTH && secretName.test(name);
 }

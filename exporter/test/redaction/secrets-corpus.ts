@@ -29,7 +29,7 @@ function jwt(): string {
 
 /** A card number with a valid Luhn check digit. */
 function cardNumber(prefix: string, length: number): string {
-  let digits = prefix + pick('0123456789', length - prefix.length - 1);
+  const digits = prefix + pick('0123456789', length - prefix.length - 1);
   for (let check = 0; check < 10; check++) {
     const candidate = digits + check;
     let sum = 0;
