@@ -66,8 +66,14 @@ function parameterAt(body: string, i: number, keys: readonly Key[], cursor: Curs
   let j = i + 3; // past `(?:`
   let format = '';
   let slash = '';
-  if (body.startsWith('\\.', j)) ((format = '.'), (j += 2));
-  if (body.startsWith('\\/', j)) ((slash = '/'), (j += 2));
+  if (body.startsWith('\\.', j)) {
+    format = '.';
+    j += 2;
+  }
+  if (body.startsWith('\\/', j)) {
+    slash = '/';
+    j += 2;
+  }
   if (body[j] !== '(') return undefined;
   const captureEnd = groupEnd(body, j);
   if (captureEnd === -1 || captureEnd > close) return undefined;
@@ -75,7 +81,10 @@ function parameterAt(body: string, i: number, keys: readonly Key[], cursor: Curs
   j = captureEnd;
   let star = '';
   const starSuffix = STAR_SUFFIXES.find((suffix) => body.startsWith(suffix, j));
-  if (starSuffix !== undefined) ((star = '*'), (j += starSuffix.length));
+  if (starSuffix !== undefined) {
+    star = '*';
+    j += starSuffix.length;
+  }
   if (j !== close - 1) return undefined; // something else inside the group
   const key = keys[cursor.key++];
   if (key === undefined || typeof key.name !== 'string') return undefined;
