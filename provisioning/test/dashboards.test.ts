@@ -155,7 +155,7 @@ describe.each(cases)('%s', (uid, dashboard) => {
     );
     for (const url of [...appLinks, ...dataLinks]) {
       const page = url!.startsWith(`${APP_BASE_PATH}/`)
-        ? url!.slice(APP_BASE_PATH.length + 1).split('/')[0]
+        ? url!.slice(APP_BASE_PATH.length + 1).split(/[/?]/)[0]
         : undefined;
       expect({ url, knownAppPage: APP_PAGES.includes(page as never) }).toEqual({ url, knownAppPage: true });
     }

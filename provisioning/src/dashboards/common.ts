@@ -1,13 +1,27 @@
 // What the service dashboards share: the job/instance variables, their selector, the Loki scope.
+import { appUrl, type AppPage } from '../names';
 import { catalog, promql } from '../queries';
 import type { LabelVariable } from './dashboard';
 
 const { TARGET_LABELS } = promql;
 const requests = promql.seriesName(catalog.httpServerRequestDuration, 'count');
 
-/** `job` (the service) and `instance`, from the series every Pulse-instrumented service has. */
+const runtimeInfo = catalog.pulseRuntimeInfo.name;
+/** Pulse's environment label (only pulse_runtime_info carries it next to the target labels). */
+export const ENV = 'env' satisfies (typeof catalog.pulseRuntimeInfo.labelNames)[number];
+
+/**
+ * `env`, `job` (the service) and `instance`, as the app has them: env and service from
+ * pulse_runtime_info (picking an environment narrows the services), instances from the HTTP
+ * series. Same names as the app's variables, so links into the app carry them as `var-…`.
+ */
 export const SERVICE_VARIABLES: LabelVariable[] = [
-  { name: TARGET_LABELS.job, label: 'Service', query: `label_values(${requests}, ${TARGET_LABELS.job})` },
+  { name: ENV, label: 'Environment', query: `label_values(${runtimeInfo}, ${ENV})` },
+  {
+    name: TARGET_LABELS.job,
+    label: 'Service',
+    query: `label_values(${runtimeInfo}${promql.selector({ [ENV]: { regex: `$${ENV}` } })}, ${TARGET_LABELS.job})`,
+  },
   {
     name: TARGET_LABELS.instance,
     label: 'Instance',
@@ -28,3 +42,17 @@ export const SERVICE_LOG_SCOPE = { service: { regex: `$${TARGET_LABELS.job}` } }
 
 /** Legend templates. */
 export const legend = (...labels: string[]): string => labels.map((l) => `{{${l}}}`).join(' ');
+
+/**
+ * Query keys of a link into the app that keep the dashboard's time range, environment, service
+ * and instances (`${var:queryparam}` → `var-job=demo`, one per value; "All" → `var-job=$__all`).
+ */
+export const KEEP_SELECTION = [
+  '${__url_time_range}',
+  ...[ENV, TARGET_LABELS.job, TARGET_LABELS.instance].map((v) => `\${${v}:queryparam}`),
+].join('&');
+
+/** A data link into an app page from a service dashboard, keeping the selection. */
+export function appLink(page: AppPage, param?: string, extra = ''): string {
+  return `${appUrl(page, param)}?${extra}${KEEP_SELECTION}`;
+}

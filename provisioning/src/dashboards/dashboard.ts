@@ -82,7 +82,8 @@ export function buildDashboard(spec: DashboardSpec): Dashboard {
         .icon('apps')
         .tooltip(`The ${spec.appPage} page of the ${APP_PLUGIN_ID} app`)
         .keepTime(true)
-        .includeVars(false)
+        // Service dashboards share the app's variable names (env, job, instance): the app opens on the same selection.
+        .includeVars(spec.variables.some((v) => v.name === 'job'))
         .targetBlank(false),
     )
     .link(

@@ -1,8 +1,8 @@
 // Database: operations by table, their latency and failures, slow queries, N+1 findings, pools.
-import { appUrl, DASHBOARD_UIDS } from '../names';
+import { DASHBOARD_UIDS } from '../names';
 import { catalog, logql, promql } from '../queries';
 import { buildDashboard } from './dashboard';
-import { legend, over, SERVICE_LOG_SCOPE, SERVICE_SELECTOR, SERVICE_VARIABLES } from './common';
+import { appLink, legend, over, SERVICE_LOG_SCOPE, SERVICE_SELECTOR, SERVICE_VARIABLES } from './common';
 import { logs, table, timeseries } from './panels';
 
 const { TARGET_LABELS } = promql;
@@ -15,7 +15,7 @@ const ROUTE = 'http_route' satisfies (typeof catalog.pulseDbNPlusOne.labelNames)
 const POOL = 'db_client_connection_pool_name' satisfies (typeof catalog.dbClientConnectionMax.labelNames)[number];
 const routeLink = {
   title: 'Route in the Pulse app',
-  url: appUrl('routes', `\${__field.labels.${ROUTE}:percentencode}`),
+  url: appLink('routes', `\${__field.labels.${ROUTE}:percentencode}`),
 };
 
 export function databaseDashboard() {

@@ -36,9 +36,10 @@ export function dependenciesDashboard() {
           }),
           timeseries({
             title: 'Failed share',
-            description: 'Share of calls that failed (timeouts, refused connections, 5xx answers…), by dependency.',
+            description:
+              'Share of calls that failed (timeouts, refused connections, 5xx answers…), by dependency (0 for one that never failed).',
             source: 'prometheus',
-            queries: [{ expr: promql.dependencyErrorRatio(over([DEPENDENCY])), legend: legend(DEPENDENCY) }],
+            queries: [{ expr: promql.dependencyErrorRatioOrZero(over([DEPENDENCY])), legend: legend(DEPENDENCY) }],
             unit: 'percentunit',
             min: 0,
           }),

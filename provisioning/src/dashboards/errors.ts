@@ -1,9 +1,9 @@
 // Errors and logs: captured errors (Prometheus counts) and the events behind them (Loki), error
 // groups by fingerprint linking to the app, slow requests, log volume and shipping health.
-import { appUrl, DASHBOARD_UIDS } from '../names';
+import { DASHBOARD_UIDS } from '../names';
 import { catalog, logql, promql } from '../queries';
 import { buildDashboard } from './dashboard';
-import { legend, over, SERVICE_LOG_SCOPE, SERVICE_SELECTOR, SERVICE_VARIABLES } from './common';
+import { appLink, legend, over, SERVICE_LOG_SCOPE, SERVICE_SELECTOR, SERVICE_VARIABLES } from './common';
 import { logs, table, timeseries } from './panels';
 
 const { LOG_METADATA, LOKI_LABELS } = logql;
@@ -39,7 +39,7 @@ export function errorsDashboard() {
             queries: [{ expr: promql.capturedErrorRate(over([ROUTE])), legend: legend(ROUTE) }],
             unit: 'ops',
             links: [
-              { title: 'Route in the Pulse app', url: appUrl('routes', `\${__field.labels.${ROUTE}:percentencode}`) },
+              { title: 'Route in the Pulse app', url: appLink('routes', `\${__field.labels.${ROUTE}:percentencode}`) },
             ],
           }),
           table({
@@ -51,7 +51,7 @@ export function errorsDashboard() {
             links: [
               {
                 title: 'Error group in the Pulse app',
-                url: appUrl('errors', `\${__data.fields.${LOG_METADATA.fingerprint}}`),
+                url: appLink('errors', `\${__data.fields.${LOG_METADATA.fingerprint}}`),
               },
             ],
           }),

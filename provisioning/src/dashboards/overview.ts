@@ -1,8 +1,8 @@
 // Service overview: RED (rate, errors, duration) per route, then saturation and health.
-import { appUrl, DASHBOARD_UIDS } from '../names';
+import { DASHBOARD_UIDS } from '../names';
 import { catalog, promql } from '../queries';
 import { buildDashboard } from './dashboard';
-import { legend, over, SERVICE_SELECTOR, SERVICE_VARIABLES } from './common';
+import { appLink, legend, over, SERVICE_SELECTOR, SERVICE_VARIABLES } from './common';
 import { healthText, stat, timeseries } from './panels';
 
 const { TARGET_LABELS } = promql;
@@ -11,10 +11,14 @@ const ERROR_TYPE = 'error_type' satisfies (typeof catalog.pulseErrors.labelNames
 const CHECK = 'check' satisfies (typeof catalog.pulseHealthCheckStatus.labelNames)[number];
 const POOL = 'db_client_connection_pool_name' satisfies (typeof catalog.dbClientConnectionMax.labelNames)[number];
 
-/** Data link from a per-route series to the app's route page. */
+const METHOD = 'http_request_method' satisfies (typeof catalog.httpServerRequestDuration.labelNames)[number];
+/** An operation: method + route (GET and DELETE /users/:id are two series). */
+const OPERATION = [METHOD, ROUTE];
+
+/** Data link from a per-operation series to the app's Route detail on that method, keeping the selection. */
 const routeLink = {
   title: 'Route in the Pulse app',
-  url: appUrl('routes', `\${__field.labels.${ROUTE}:percentencode}`),
+  url: appLink('routes', `\${__field.labels.${ROUTE}:percentencode}`, `var-method=\${__field.labels.${METHOD}}&`),
 };
 
 export function overviewDashboard() {
@@ -39,9 +43,9 @@ export function overviewDashboard() {
           }),
           stat({
             title: '5xx ratio',
-            description: 'Share of requests answered with a 5xx over the rate window.',
+            description: 'Share of requests answered with a 5xx over the rate window (0 when none did).',
             source: 'prometheus',
-            queries: [{ expr: promql.errorRatio(over()) }],
+            queries: [{ expr: promql.errorRatioOrZero(over()) }],
             unit: 'percentunit',
             decimals: 2,
             thresholds: [
@@ -79,17 +83,18 @@ export function overviewDashboard() {
         panels: [
           timeseries({
             title: 'Requests per second by route',
-            description: 'Request rate per route template. Click a series to open the route in the Pulse app.',
+            description:
+              'Request rate per operation (method + route template). Click a series to open the route in the Pulse app.',
             source: 'prometheus',
-            queries: [{ expr: promql.requestRate(over([ROUTE])), legend: legend(ROUTE) }],
+            queries: [{ expr: promql.requestRate(over(OPERATION)), legend: legend(...OPERATION) }],
             unit: 'reqps',
             links: [routeLink],
           }),
           timeseries({
             title: '5xx ratio by route',
-            description: 'Share of each route\u2019s requests answered with a 5xx.',
+            description: 'Share of each operation\u2019s requests answered with a 5xx (0 for one that never did).',
             source: 'prometheus',
-            queries: [{ expr: promql.errorRatio(over([ROUTE])), legend: legend(ROUTE) }],
+            queries: [{ expr: promql.errorRatioOrZero(over(OPERATION)), legend: legend(...OPERATION) }],
             unit: 'percentunit',
             min: 0,
             links: [routeLink],
@@ -108,9 +113,11 @@ export function overviewDashboard() {
           }),
           timeseries({
             title: 'p95 latency by route',
-            description: '95th percentile request duration per route template.',
+            description: '95th percentile request duration per operation (method + route template).',
             source: 'prometheus',
-            queries: [{ expr: promql.latencyQuantile(0.95, over([ROUTE])), legend: legend(ROUTE), exemplar: true }],
+            queries: [
+              { expr: promql.latencyQuantile(0.95, over(OPERATION)), legend: legend(...OPERATION), exemplar: true },
+            ],
             unit: 's',
             links: [routeLink],
           }),
@@ -121,7 +128,7 @@ export function overviewDashboard() {
             source: 'prometheus',
             queries: [{ expr: promql.capturedErrorRate(over([ERROR_TYPE])), legend: legend(ERROR_TYPE) }],
             unit: 'ops',
-            links: [{ title: 'Errors in the Pulse app', url: appUrl('errors') }],
+            links: [{ title: 'Errors in the Pulse app', url: appLink('errors') }],
           }),
           timeseries({
             title: 'In-flight requests',
@@ -190,7 +197,7 @@ export function overviewDashboard() {
             unit: 'percentunit',
             min: 0,
             max: 1,
-            links: [{ title: 'Database in the Pulse app', url: appUrl('database') }],
+            links: [{ title: 'Database in the Pulse app', url: appLink('database') }],
           }),
           timeseries({
             title: 'Health checks',
@@ -205,7 +212,7 @@ export function overviewDashboard() {
             min: 0,
             max: 1,
             valueText: healthText(catalog.HEALTH_STATUS_VALUES),
-            links: [{ title: 'Health in the Pulse app', url: appUrl('health') }],
+            links: [{ title: 'Health in the Pulse app', url: appLink('health') }],
           }),
         ],
       },

@@ -9,7 +9,11 @@ const { BLACKBOX_METRICS, TARGET_LABELS } = promql;
 const INSTANCE = TARGET_LABELS.instance;
 /** The probed URL is the series' `instance` (Prometheus relabels the target into it). */
 const PROBES = promql.variableSelector([INSTANCE]);
-const healthLink = { title: 'Health in the Pulse app', url: appUrl('health') };
+/** Each probe series names its service (`service_name`, a file_sd label): the link opens that service's Health page. */
+const healthLink = {
+  title: 'Health in the Pulse app',
+  url: `${appUrl('health')}?var-job=\${__field.labels.service_name}&\${__url_time_range}`,
+};
 
 export function probesDashboard() {
   return buildDashboard({

@@ -2,7 +2,7 @@
 import { DASHBOARD_UIDS } from '../names';
 import { catalog, logql, promql } from '../queries';
 import { buildDashboard } from './dashboard';
-import { legend, over, SERVICE_LOG_SCOPE, SERVICE_SELECTOR, SERVICE_VARIABLES } from './common';
+import { appLink, legend, over, SERVICE_LOG_SCOPE, SERVICE_SELECTOR, SERVICE_VARIABLES } from './common';
 import { logs, table, timeseries } from './panels';
 
 const { TARGET_LABELS } = promql;
