@@ -159,6 +159,20 @@ describe('every PromQL expression of every page, on real Prometheus', () => {
     expect(rows.map((r) => r.metric[LABELS.route])).toContain(ROUTE);
   });
 
+  it('the routes table has one row per operation: a route answered with two methods is two rows', async () => {
+    const rate = queries.find((q) => key(q) === 'routes › Routes › rate')!;
+    const rows = await stack.prom.query(interpolate(rate.expr, VARIABLES));
+    const methodsByRoute = new Map<string, Set<string>>();
+    for (const r of rows) {
+      expect(r.metric[LABELS.method]).toMatch(/^[A-Z]+$/);
+      const route = r.metric[LABELS.route]!;
+      methodsByRoute.set(route, new Set([...(methodsByRoute.get(route) ?? []), r.metric[LABELS.method]!]));
+    }
+    // The demo's users router answers GET and POST /api/v1/users.
+    expect([...(methodsByRoute.get('/api/v1/users') ?? [])].sort()).toEqual(['GET', 'POST']);
+    expect(rows.length).toBe([...methodsByRoute.values()].reduce((n, m) => n + m.size, 0));
+  });
+
   it('the route filter narrows the table, ignoring case', async () => {
     const rate = queries.find((q) => key(q) === 'routes › Routes › rate')!;
     const all = await stack.prom.query(interpolate(rate.expr, VARIABLES));

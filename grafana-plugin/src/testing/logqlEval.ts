@@ -202,8 +202,11 @@ export function evaluateMetric(plan: LogqlPlan, entries: EntryLike[]): Sample[] 
   return [...groups.values()];
 }
 
-/** What Grafana's Loki data source does to a multi-value variable inside a regex: escape and join. */
+/**
+ * What Grafana's Loki data source does to a multi-value variable inside a regex: escape each value
+ * for the regex and again for the LogQL string it sits in (`.` → `\\.`), then join.
+ */
 export function lokiRegexOf(values: string[]): string {
-  const escaped = values.map((v) => v.replace(/[\\^$*+?.()|{}[\]]/g, '\\$&'));
+  const escaped = values.map((v) => v.replace(/\\/g, '\\\\\\\\').replace(/[$^*{}[\]+?.()|]/g, '\\\\$&'));
   return escaped.length === 1 ? escaped[0]! : `(${escaped.join('|')})`;
 }

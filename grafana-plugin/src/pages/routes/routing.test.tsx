@@ -3,9 +3,12 @@ import { render, screen } from '@testing-library/react';
 import { MemoryRouter, Route, Routes, useParams } from 'react-router-dom';
 import { buildAllPages, interpolate, queriesOf } from '../../testing/appQueries';
 import { logqlNames } from '../../testing/names';
+import { QueryVariable, sceneGraph } from '@grafana/scenes';
 import {
   APP_BASE_URL,
   exemplarLogsDataLink,
+  METHOD_VAR,
+  operationDetailPath,
   routeDetailDataLink,
   routeDetailPath,
   routeFromPathParam,
@@ -118,5 +121,54 @@ describe('exemplar → Loki link', () => {
     expect(expr).toContain(`trace_id="${traceId}"`);
     expect(expr).toContain('service_name="demo"');
     expect(logqlNames(interpolate(expr)).errors).toEqual([]);
+  });
+});
+
+describe('route detail is per operation (method + route)', () => {
+  const route = '/users/:id';
+  const detail = buildAllPages(undefined, { route }).find((p) => p.name === 'routes/:route/*')!;
+  const queries = queriesOf(detail);
+
+  it('has a method picker listing the methods this route answered ("All" = every method)', () => {
+    const method = sceneGraph.lookupVariable(METHOD_VAR, detail.scene) as QueryVariable;
+    expect(method).toBeInstanceOf(QueryVariable);
+    expect(method.state.query).toMatchObject({
+      query: `label_values(http_server_request_duration_seconds_count{job="$job", instance=~"$instance", http_route="${route}"}, http_request_method)`,
+    });
+    expect(method.state).toMatchObject({ isMulti: true, includeAll: true, allValue: '.*' });
+  });
+
+  it('narrows its HTTP series and request events to the picked methods, and breaks them down per method', () => {
+    // Queries per request divides pulse_db_route_queries_total, which has no method label: it covers every method.
+    const http = queries.filter(
+      (q) =>
+        q.datasource === 'prometheus' && q.expr.includes('http_server_request') && q.panel !== 'Queries per request'
+    );
+    expect(http.length).toBeGreaterThan(5);
+    for (const q of http) {
+      expect(q.expr).toContain(`http_route="${route}", http_request_method=~"$method"`);
+    }
+    for (const q of queries.filter((x) => x.panel === 'Errors' || x.panel === 'Slow requests')) {
+      expect(q.expr).toMatch(/\| http_request_method=~"\$method"$/);
+      expect(logqlNames(interpolate(q.expr)).errors).toEqual([]);
+    }
+    const methods = queries.filter((q) => q.panel === 'Methods');
+    expect(methods.map((q) => q.refId)).toEqual(['rate', 'errors', 'p95']);
+    for (const q of methods) {
+      expect(q.expr).toMatch(/by \((le, )?http_request_method\)/);
+    }
+  });
+
+  it('a table link with the method opens GET and DELETE of the same route as different pages', () => {
+    const link = routeDetailDataLink({ withMethod: true });
+    const open = (method: string) =>
+      interpolateLink(link.url.replace('${__url_time_range}&${__all_variables}', ''), {
+        ...linkValues,
+        '__value.raw': route,
+        '__data.fields.http_request_method': method,
+      });
+    expect(open('GET')).toBe(`${operationDetailPath(route, 'GET')}&`);
+    expect(open('DELETE')).toBe(`${operationDetailPath(route, 'DELETE')}&`);
+    expect(new URL(open('DELETE'), 'http://grafana').searchParams.get(`var-${METHOD_VAR}`)).toBe('DELETE');
   });
 });
