@@ -7,6 +7,7 @@ module.exports = {
     '<rootDir>/grafana-plugin',
     '<rootDir>/demo',
     '<rootDir>/scripts',
+    '<rootDir>/bench',
   ],
   testTimeout: 60000,
 };

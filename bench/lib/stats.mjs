@@ -93,3 +93,55 @@ export function table(rows, { alignLeft = [0] } = {}) {
   const sep = widths.map((w) => '-'.repeat(w)).join('  ');
   return [line(rows[0]), sep, ...rows.slice(1).map(line)].join('\n');
 }
+
+// ---------------------------------------------------------------- verdicts (can the run tell?)
+
+/** Quartiles of a list: { q1, median, q3, n } (NaN when empty). */
+export function quartiles(values) {
+  const s = sorted(values);
+  return { q1: quantileSorted(s, 0.25), median: quantileSorted(s, 0.5), q3: quantileSorted(s, 0.75), n: s.length };
+}
+
+/**
+ * Rounds slowed by the machine. On a shared or throttled machine some rounds take much more CPU
+ * for the same work, for every variant alike; the baseline's own cost shows it, since the
+ * baseline's code never changes. A round whose baseline cost exceeds the median of the baseline
+ * over all rounds by more than `factor` is set apart. Needs 3 rounds to have a median worth
+ * comparing with; fewer are all kept.
+ * @param {{round: number, value: number}[]} baseline the baseline's cost (CPU µs/request) per round
+ * @returns {{ kept: number[], slow: {round: number, value: number, vsMedian: number}[], median: number }}
+ */
+export function slowRounds(baseline, { factor = 1.25 } = {}) {
+  const med = median(baseline.map((b) => b.value));
+  if (baseline.length < 3) return { kept: baseline.map((b) => b.round), slow: [], median: med };
+  const slow = [];
+  const kept = [];
+  for (const b of baseline) {
+    if (b.value > med * factor) slow.push({ round: b.round, value: b.value, vsMedian: b.value / med });
+    else kept.push(b.round);
+  }
+  return { kept, slow, median: med };
+}
+
+/**
+ * Verdict on per-round ratios (variant / baseline, each round paired): the median is a headline
+ * figure only when the rounds agree. Spread = interquartile range of the ratios, in percent of
+ * the baseline (ratios 1.10 and 1.14 as quartiles: 4 %). Over `maxSpread` (percent), or with
+ * fewer than `minRounds` rounds, the run cannot tell.
+ * @returns {{ ok: boolean, n: number, median: number, q1: number, q3: number, spread: number, reason: string|null }}
+ */
+export function ratioVerdict(ratios, { maxSpread, minRounds = 3 }) {
+  const finite = ratios.filter((r) => Number.isFinite(r));
+  const { q1, median: med, q3, n } = quartiles(finite);
+  // Rounded to 1e-6 %: 1.03 - 1.01 must be 2 %, not 2.0000000000000018 %.
+  const spread = Math.round((q3 - q1) * 1e8) / 1e6;
+  let reason = null;
+  if (n < minRounds) reason = `${n} usable round${n === 1 ? '' : 's'} < ${minRounds}`;
+  else if (!(spread <= maxSpread)) reason = `spread ${spread.toFixed(1)}% > threshold ${maxSpread}%`;
+  return { ok: reason === null, n, median: med, q1, q3, spread, reason };
+}
+
+/** "cannot tell: <reason>" or the value formatted by `headline(verdict)`. */
+export function verdictText(verdict, headline) {
+  return verdict.ok ? headline(verdict) : `cannot tell: ${verdict.reason}`;
+}
