@@ -4,8 +4,11 @@
  * two days); Prometheus scrapes it with the generated rules loaded, and the probe rules see it:
  * PulseProbeFailed and PulseCertificateExpiryImminent go pending for the right targets only.
  */
+import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
+import { parse, stringify } from 'yaml';
 import { startBlackbox, SELF_SIGNED_MODULE, type Blackbox } from '../../exporter/test/support/blackbox';
 import { getFreePort } from '../../exporter/test/support/free-port';
 import { startPrometheus, type PrometheusHandle, type PromVector } from '../../exporter/test/support/prometheus';
@@ -24,6 +27,19 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutM
   }
 }
 
+/**
+ * The generated recording rules with each group's own interval dropped (test-only): they run at
+ * this Prometheus's 1s evaluation interval, where the stack's 1m/2m would outlast the waits below.
+ */
+function recordingRulesAtTestInterval(dir: string): string {
+  const doc = parse(fs.readFileSync(path.join(ROOT, OUTPUT_PATHS.prometheusRecording), 'utf8')) as {
+    groups: Array<{ interval?: string }>;
+  };
+  const file = path.join(dir, 'recording.yml');
+  fs.writeFileSync(file, stringify({ groups: doc.groups.map(({ interval: _interval, ...g }) => g) }));
+  return file;
+}
+
 const byInstance = (v: PromVector): Record<string, number> =>
   Object.fromEntries(v.map((s) => [s.metric.instance as string, s.value]));
 
@@ -32,6 +48,7 @@ describe('blackbox probes with the generated rules', () => {
   let blackbox: Blackbox;
   let prom: PrometheusHandle;
   let urls: { ok: string; fail: string; tls: string };
+  const rulesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-blackbox-rules-'));
 
   beforeAll(async () => {
     web = http.createServer((req, res) => res.writeHead(req.url === '/health/ready' ? 200 : 500).end('x'));
@@ -46,7 +63,7 @@ describe('blackbox probes with the generated rules', () => {
     const { probe } = blackbox;
     prom = await startPrometheus({
       targets: [probe(urls.ok), probe(urls.fail), probe(urls.tls, SELF_SIGNED_MODULE)],
-      ruleFiles: [path.join(ROOT, OUTPUT_PATHS.prometheusRecording), path.join(ROOT, OUTPUT_PATHS.prometheusAlerts)],
+      ruleFiles: [recordingRulesAtTestInterval(rulesDir), path.join(ROOT, OUTPUT_PATHS.prometheusAlerts)],
     });
     await prom.waitForScrapes('blackbox', 2);
   }, 90_000);
@@ -55,6 +72,7 @@ describe('blackbox probes with the generated rules', () => {
     await prom?.stop();
     await blackbox?.stop();
     web?.close();
+    fs.rmSync(rulesDir, { recursive: true, force: true });
   });
 
   it('reports success, failure, duration and certificate expiry per URL', async () => {
