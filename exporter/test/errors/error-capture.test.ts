@@ -6,6 +6,7 @@
  * carries; pulse_errors_total counts by type and route; captureException works in and out of
  * requests; slow requests carry their slowest queries (real PostgreSQL).
  */
+import { hostname } from 'node:os';
 import express from 'express';
 import pg from 'pg';
 import request from 'supertest';
@@ -79,6 +80,8 @@ test('the error handler records the error and passes it on unchanged', async () 
     http_response_status_code: '404',
     error_type: 'not_found',
     fingerprint: expect.stringMatching(/^[0-9a-f]{16}$/),
+    // The process that wrote it (host:pid), as on every line.
+    service_instance_id: `${hostname()}:${process.pid}`,
   });
   expect(event!.json).toMatchObject({
     msg: 'User 42 not found (looked up "42@example.com")',

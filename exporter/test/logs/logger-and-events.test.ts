@@ -3,6 +3,7 @@
  * bounded stream labels, custom events validated (a clear error for a wrong shape), oversized
  * data cut and counted; and the logs options validated at createPulse().
  */
+import { hostname } from 'node:os';
 import express from 'express';
 import { Registry } from 'prom-client';
 import request from 'supertest';
@@ -12,6 +13,9 @@ import type { Pulse } from '../../src/pulse';
 import type { LokiReceiver } from '../support/loki-receiver';
 import { startLokiReceiver } from '../support/loki-receiver';
 import { counterTotal, logOutcomes, pulseShippingTo } from './helpers';
+
+// Every line names the process that wrote it (host:pid): the app's instance filter keys on it.
+const THIS_PROCESS = `${hostname()}:${process.pid}`;
 
 let loki: LokiReceiver;
 let pulse: Pulse;
@@ -51,10 +55,11 @@ test('pulse.logger lines carry the trace id, route and method of the request the
     trace_id: res.headers['x-trace-id'],
     http_route: '/carts/:id',
     http_request_method: 'GET',
+    service_instance_id: THIS_PROCESS,
   });
   expect(inRequest!.json).toMatchObject({ cart: '12', level: 'info', time: expect.any(Number) });
   expect(outside!.labels.level).toBe('warn');
-  expect(outside!.metadata).toEqual({});
+  expect(outside!.metadata).toEqual({ service_instance_id: THIS_PROCESS });
   // Loki's timestamp is the time the line was written (pino's), in nanoseconds.
   expect(inRequest!.tsNs / 1_000_000n).toBe(BigInt(inRequest!.json.time as number));
 });
@@ -74,7 +79,12 @@ test('custom events: type, level, message, metadata and tags as Loki stores them
   expect(custom).toHaveLength(2);
   const [payment, signup] = custom;
   expect(payment!.labels.level).toBe('warn');
-  expect(payment!.metadata).toEqual({ event_type: 'payment.failed', tag_plan: 'pro', tag_retry: '2' });
+  expect(payment!.metadata).toEqual({
+    event_type: 'payment.failed',
+    tag_plan: 'pro',
+    tag_retry: '2',
+    service_instance_id: THIS_PROCESS,
+  });
   expect(payment!.json).toMatchObject({
     msg: 'card declined',
     metadata: { amount: 1999, currency: 'EUR', items: [{ sku: 'A1' }] },
