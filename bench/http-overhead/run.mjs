@@ -1,15 +1,22 @@
 #!/usr/bin/env node
-// HTTP overhead benchmark: bare Express vs instrumented Express servers.
+// HTTP overhead benchmark: bare Express vs instrumented Express servers, on each Node line.
 //
-//   node bench/http-overhead/run.mjs [--rounds N] [--duration S] [--warmup S] [--quick]
+//   node bench/http-overhead/run.mjs [--suite express|realistic] [--node-lines 20,22,24]
+//        [--rounds N] [--duration S] [--warmup S] [--quick]
 //        [--connections N] [--ids N] [--variants a,b,...] [--retry-contended N] [--quiet-wait S]
-//        [--no-pin] [--max-minutes M] [--out FILE]
+//        [--max-spread PCT] [--slow-factor F] [--no-pin] [--max-minutes M] [--out FILE]
 //
-// Each variant is its own child process pinned to core 1; this process (load generator
-// = autocannon in-process, scraper, orchestration) pins itself to core 0. Rounds are
-// interleaved (A B C D E, B C D E A, ...); each run = warm-up (excluded) + measured
-// window. Server CPU per request comes from process.cpuUsage() deltas taken in the child
-// over the measured window. Results: table on stdout + JSON in bench/results/.
+// Suites: `express` (a minimal Express route, Pulse vs its peers) and `realistic` (an async
+// handler with a pg query and an outgoing fetch, bare vs Pulse with every signal on; see
+// bench/realistic-request). Each variant on each Node line (binaries from
+// scripts/node-lines.mjs) is its own child process pinned to core 1; this process (load
+// generator = autocannon in-process, scraper, orchestration) pins itself to core 0. Rounds are
+// interleaved over every variant and line (A B C D E, B C D E A, ...); each run = warm-up
+// (excluded) + measured window. Server CPU per request comes from process.cpuUsage() deltas
+// taken in the child over the measured window. Each variant is paired with bare Express on
+// the same line in the same round; rounds where bare itself took far more CPU than its median
+// (the machine slowed everything) are set apart, and a figure whose rounds disagree beyond
+// --max-spread prints "cannot tell" instead. Results: tables on stdout + JSON in bench/results/.
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -17,7 +24,20 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Samples, summary, median, quantileSorted, cv, fmt, table } from '../lib/stats.mjs';
+import {
+  Samples,
+  summary,
+  median,
+  quantileSorted,
+  quartiles,
+  cv,
+  fmt,
+  table,
+  slowRounds,
+  ratioVerdict,
+  verdictText,
+} from '../lib/stats.mjs';
+import { nodeLines, LINES } from '../../scripts/node-lines.mjs';
 
 const require = createRequire(import.meta.url);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -31,7 +51,7 @@ const pulseDist = path.join(repoRoot, 'exporter', 'dist', 'index.js');
 // ---------------------------------------------------------------- variants
 // expect: a pattern the metrics output must contain once /api/users/:id was hit
 // (proves the instrumentation is active and resolves the route template).
-const VARIANTS = {
+const EXPRESS_VARIANTS = {
   bare: { file: 'bare.mjs', label: 'bare Express', expect: null },
   // Opt-in: the floor of any request context on Node 20 (one AsyncLocalStorage.run per request).
   'bare-als': { file: 'bare-als.mjs', label: 'bare + AsyncLocalStorage', expect: null },
@@ -66,7 +86,49 @@ const VARIANTS = {
     expect: /\/api\/users\/:id/,
   },
 };
-const DEFAULT_VARIANTS = ['bare', 'prom-client', 'prom-bundle', 'otel', 'pulse'];
+
+// The realistic request (bench/realistic-request): one server file, bare or Pulse by env.
+const realisticServer = path.join(benchDir, 'realistic-request', 'server.mjs');
+const REALISTIC_VARIANTS = {
+  bare: { path: realisticServer, label: 'bare Express', env: { BENCH_VARIANT: 'bare' }, expect: null },
+  pulse: {
+    path: realisticServer,
+    label: 'Pulse, every signal',
+    env: { BENCH_VARIANT: 'pulse' },
+    // Every signal of the request path is live: db query, outgoing fetch, error captured.
+    expect: [
+      /db_client_operation_duration_seconds_count\{/,
+      /http_client_request_duration_seconds_count\{/,
+      /pulse_errors_total\{[^}]*http_route="\/api\/orders\/:id"/,
+    ],
+  },
+};
+
+const SUITES = {
+  express: {
+    variants: EXPRESS_VARIANTS,
+    defaults: ['bare', 'prom-client', 'prom-bundle', 'otel', 'pulse'],
+    path: (id) => `/api/users/${id}`,
+    checkPaths: [],
+    // The target is +5 µs on ~42 µs (12 %): a spread over 5 % of bare cannot resolve it.
+    maxSpread: 5,
+    backends: false,
+    out: 'http-overhead.json',
+  },
+  realistic: {
+    variants: REALISTIC_VARIANTS,
+    defaults: ['bare', 'pulse'],
+    path: (id) => `/api/orders/${id}`,
+    // One failing request before measuring, so the error signal is proven live.
+    checkPaths: [{ path: '/api/orders/50', status: 409 }],
+    // The target is 3 % of bare: rounds must agree within 2 %.
+    maxSpread: 2,
+    backends: true,
+    // 1 request in 50 answers 409 by design (the error signal's traffic).
+    non2xxExpected: true,
+    out: 'realistic-request.json',
+  },
+};
 
 // ---------------------------------------------------------------- options
 function parseArgs(argv) {
@@ -79,10 +141,14 @@ function parseArgs(argv) {
     variants: null,
     pin: true,
     maxMinutes: null,
-    out: path.join(benchDir, 'results', 'http-overhead.json'),
+    out: null,
     quick: false,
     retryContended: 1,
     quietWait: 10,
+    suite: 'express',
+    nodeLines: null,
+    maxSpread: null,
+    slowFactor: 1.25,
   };
   const num = (i) => {
     const v = Number(argv[i + 1]);
@@ -110,7 +176,18 @@ function parseArgs(argv) {
         .split(',')
         .filter(Boolean);
     else if (a === '--out') o.out = path.resolve(String(argv[++i]));
-    else if (a === '--no-pin') o.pin = false;
+    else if (a === '--suite') {
+      o.suite = String(argv[++i]);
+      if (!SUITES[o.suite]) throw new Error(`--suite: one of ${Object.keys(SUITES).join(', ')}`);
+    } else if (a === '--node-lines')
+      o.nodeLines = String(argv[++i] ?? '')
+        .split(',')
+        .filter(Boolean);
+    else if (a === '--max-spread') o.maxSpread = num(i++);
+    else if (a === '--slow-factor') {
+      o.slowFactor = num(i++);
+      if (o.slowFactor <= 1) throw new Error('--slow-factor needs a number > 1');
+    } else if (a === '--no-pin') o.pin = false;
     else if (a === '--quick') o.quick = true;
     else if (a === '--help' || a === '-h') {
       const lines = readFileSync(fileURLToPath(import.meta.url), 'utf8')
@@ -134,14 +211,18 @@ function parseArgs(argv) {
     if (!explicit.has('--duration')) o.duration = 2;
     if (!explicit.has('--warmup')) o.warmup = 1;
   }
+  o.out ??= path.join(benchDir, 'results', SUITES[o.suite].out);
+  o.maxSpread ??= SUITES[o.suite].maxSpread;
   return o;
 }
 
 const opts = parseArgs(process.argv.slice(2));
+const suite = SUITES[opts.suite];
+const VARIANTS = suite.variants;
 /** A run where other processes took more than this fraction of core 1 is flagged. */
 const CONTENDED = 0.1;
 
-let variantNames = opts.variants ?? DEFAULT_VARIANTS.slice();
+let variantNames = opts.variants ?? suite.defaults.slice();
 for (const v of variantNames)
   if (!VARIANTS[v]) throw new Error(`unknown variant ${v} (known: ${Object.keys(VARIANTS)})`);
 if (!variantNames.includes('bare')) variantNames.unshift('bare');
@@ -155,7 +236,15 @@ if (variantNames.includes('pulse') && !existsSync(pulseDist)) {
 // Time budget: per run warm-up + duration + ~2 s overhead (quiet probe, IPC, reconnects);
 // cap = 2x that + 2 min + half the allowed quiet waits. Past it no new run starts; 60 s
 // later everything is killed.
-const totalRuns = opts.rounds * variantNames.length;
+// Node lines: this process's own, the others installed from npm on first use (cached).
+const lines = nodeLines(opts.nodeLines ?? LINES);
+/** One child per variant and line; `id` names it everywhere below ("pulse@24"). */
+let units = lines.flatMap((l) =>
+  variantNames.map((v) => ({ id: `${v}@${l.line}`, variant: v, line: l.line, version: l.version, bin: l.bin })),
+);
+const unitById = new Map(units.map((u) => [u.id, u]));
+
+const totalRuns = opts.rounds * units.length;
 const estimateSec = totalRuns * (opts.warmup + opts.duration + 2) + 20;
 const capSec = opts.maxMinutes ? opts.maxMinutes * 60 : estimateSec * 2 + 120 + (totalRuns * opts.quietWait) / 2;
 
@@ -191,7 +280,11 @@ function killAll(signal = 'SIGTERM') {
   }
 }
 
-process.on('exit', () => killAll('SIGKILL'));
+let backends = null; // the realistic suite's stub API + Loki receiver (one process)
+process.on('exit', () => {
+  killAll('SIGKILL');
+  if (backends && backends.proc.exitCode === null) backends.proc.kill('SIGKILL');
+});
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(sig, () => {
     console.error(`\n${sig}: stopping children`);
@@ -201,14 +294,52 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   });
 }
 
+/** Starts the realistic suite's backends on this process's core; resolves {stubUrl, lokiUrl}. */
+function startBackends() {
+  const proc = spawn(process.execPath, [path.join(benchDir, 'realistic-request', 'backends.mjs')], {
+    cwd: benchDir,
+    env: { ...process.env, BENCH_CHILD_TTL_MS: String(Math.ceil((capSec + 120) * 1000)) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  backends = { proc, pending: new Map(), nextId: 1 };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('backends: not ready after 30 s')), 30_000);
+    proc.on('message', (m) => {
+      if (m?.type === 'ready') {
+        clearTimeout(timer);
+        Object.assign(backends, { stubUrl: m.stubUrl, lokiUrl: m.lokiUrl });
+        resolve(backends);
+      } else if (m?.type === 'count') backends.pending.get(m.id)?.(m);
+    });
+    proc.on('exit', (code) => {
+      clearTimeout(timer);
+      if (!shuttingDown) reject(new Error(`backends: exited (code ${code})`));
+    });
+  });
+}
+
+function backendCounts() {
+  return new Promise((resolve) => {
+    const id = backends.nextId++;
+    const timer = setTimeout(() => resolve(null), 5000);
+    backends.pending.set(id, (m) => {
+      clearTimeout(timer);
+      resolve(m);
+    });
+    backends.proc.send({ cmd: 'count', id });
+  });
+}
+
 function startChild(name) {
-  const v = VARIANTS[name];
-  const file = path.join(here, 'servers', v.file);
+  const unit = unitById.get(name);
+  const v = VARIANTS[unit.variant];
+  const file = v.path ?? path.join(here, 'servers', v.file);
   const nodeArgs = [file];
-  const cmd = pinned ? 'taskset' : process.execPath;
-  const args = pinned ? ['-c', '1', process.execPath, ...nodeArgs] : nodeArgs;
+  const cmd = pinned ? 'taskset' : unit.bin;
+  const args = pinned ? ['-c', '1', unit.bin, ...nodeArgs] : nodeArgs;
   const env = {
     ...process.env,
+    ...(backends ? { BENCH_STUB_URL: backends.stubUrl, BENCH_LOKI_URL: backends.lokiUrl } : {}),
     NODE_ENV: 'production',
     BENCH_CHILD_TTL_MS: String(Math.ceil((capSec + 120) * 1000)),
     // OpenTelemetry: nothing leaves the process except the Prometheus endpoint.
@@ -338,7 +469,7 @@ function coreBusySec(a, b, core) {
 }
 
 // ---------------------------------------------------------------- load
-const requests = Array.from({ length: opts.ids }, (_, i) => ({ method: 'GET', path: `/api/users/${i + 1}` }));
+const requests = Array.from({ length: opts.ids }, (_, i) => ({ method: 'GET', path: suite.path(i + 1) }));
 
 function load(port, durationSec, latencies) {
   return new Promise((resolve, reject) => {
@@ -419,12 +550,14 @@ async function runOne(name, round, deadline) {
     const foreignCore1 = pinned ? (coreBusySec(ps0, ps1, '1') - (cpuUs + bgCpuUs) / 1e6) / elapsed : NaN;
     const foreignCore0 = pinned ? (coreBusySec(ps0, ps1, '0') - (lg.user + lg.system) / 1e6) / elapsed : NaN;
     return {
-      variant: name,
+      unit: name,
+      variant: unitById.get(name).variant,
+      line: unitById.get(name).line,
       round,
       requests: count,
       elapsedSec: elapsed,
       rps: count / elapsed,
-      cpuUsPerReq: cpuUs / count,
+      cpuUsPerReq: count ? cpuUs / count : NaN, // no response in the window: no figure
       cpuUtil: cpuUs / 1e6 / windowSec, // fraction of core 1 used by the server
       cpuUserUs: after.cpuUser - before.cpuUser,
       cpuSystemUs: after.cpuSystem - before.cpuSystem,
@@ -463,11 +596,17 @@ function pkgVersion(name) {
 
 // ---------------------------------------------------------------- pooling / report
 /** Per-variant summaries over the given rounds (ratios and added CPU paired with bare per round). */
-function pool(runs, rounds) {
-  const inRounds = runs.filter((r) => rounds.includes(r.round));
+/** The variants still running on a line (bare first). */
+function variantsOf(line) {
+  return units.filter((u) => u.line === line).map((u) => u.variant);
+}
+
+/** Per-variant summaries of one Node line over the given rounds (paired with bare per round). */
+function pool(runs, rounds, line) {
+  const inRounds = runs.filter((r) => r.line === line && rounds.includes(r.round));
   const byRound = (v, round) => inRounds.find((r) => r.variant === v && r.round === round);
   const results = {};
-  for (const v of variantNames) {
+  for (const v of variantsOf(line)) {
     const mine = inRounds.filter((r) => r.variant === v);
     const pooled = new Samples(1 << 20);
     for (const r of mine) pooled.pushAll(r._latencies);
@@ -482,8 +621,8 @@ function pool(runs, rounds) {
     }
     const scrapes = mine.map((r) => r.scrape).filter(Boolean);
     const idleMe = inRounds
-      .filter((r) => r.variant !== v && r.idleCpuMsPerSecBySibling[v] !== undefined)
-      .map((r) => r.idleCpuMsPerSecBySibling[v]);
+      .filter((r) => r.variant !== v && r.idleCpuMsPerSecBySibling[`${v}@${line}`] !== undefined)
+      .map((r) => r.idleCpuMsPerSecBySibling[`${v}@${line}`]);
     results[v] = {
       label: VARIANTS[v].label,
       runs: mine.length,
@@ -559,6 +698,96 @@ function renderTable(results) {
   return table(rows);
 }
 
+/**
+ * The headline figures, per Node line: bare's CPU per request and what each variant adds, from
+ * the rounds the machine did not slow (bare's own cost within --slow-factor of its median), each
+ * with its spread over rounds, or "cannot tell" when the rounds disagree beyond --max-spread.
+ */
+function headline(runs, rounds) {
+  const out = {};
+  for (const l of lines) {
+    const mine = runs.filter((r) => r.line === l.line && rounds.includes(r.round));
+    const get = (v, round) => mine.find((r) => r.variant === v && r.round === round);
+    const bare = mine.filter((r) => r.variant === 'bare');
+    const slow = slowRounds(
+      bare.filter((r) => r.requests > 0).map((r) => ({ round: r.round, value: r.cpuUsPerReq })),
+      { factor: opts.slowFactor },
+    );
+    const variants = {};
+    for (const v of variantsOf(l.line)) {
+      if (v === 'bare') continue;
+      const cpuRatios = [];
+      const added = [];
+      const rpsRatios = [];
+      for (const round of slow.kept) {
+        const a = get(v, round);
+        const b = get('bare', round);
+        if (!(a?.requests > 0 && b?.requests > 0)) continue;
+        cpuRatios.push(a.cpuUsPerReq / b.cpuUsPerReq);
+        added.push(a.cpuUsPerReq - b.cpuUsPerReq);
+        rpsRatios.push(a.rps / b.rps);
+      }
+      variants[v] = {
+        cpuRatio: ratioVerdict(cpuRatios, { maxSpread: opts.maxSpread }),
+        addedCpuUsPerReq: quartiles(added),
+        rpsRatio: ratioVerdict(rpsRatios, { maxSpread: opts.maxSpread }),
+      };
+    }
+    out[l.line] = {
+      version: l.version,
+      bareCpuUsPerReq: quartiles(
+        slow.kept.map((round) => get('bare', round).cpuUsPerReq).filter((x) => Number.isFinite(x)),
+      ),
+      keptRounds: slow.kept,
+      slowRounds: slow.slow,
+      variants,
+    };
+  }
+  return out;
+}
+
+const range = (q, d) => `[${fmt(q.q1, d)}–${fmt(q.q3, d)}]`;
+
+function renderHeadline(h) {
+  const variants = [...new Set(units.map((u) => u.variant))].filter((v) => v !== 'bare');
+  const cpu = [['runtime', `${VARIANTS.bare.label} CPU µs/req`, ...variants.map((v) => VARIANTS[v].label)]];
+  const rps = [['runtime', ...variants.map((v) => VARIANTS[v].label)]];
+  for (const [line, x] of Object.entries(h)) {
+    const name = `Node ${x.version}`;
+    cpu.push([
+      name,
+      `${fmt(x.bareCpuUsPerReq.median, 1)} ${range(x.bareCpuUsPerReq, 1)}`,
+      ...variants.map((v) => {
+        const y = x.variants[v];
+        if (!y) return 'not run';
+        return verdictText(
+          y.cpuRatio,
+          (c) =>
+            `${y.addedCpuUsPerReq.median >= 0 ? '+' : '−'}${fmt(Math.abs(y.addedCpuUsPerReq.median), 1)} µs ` +
+            `${range(y.addedCpuUsPerReq, 1)} ×${fmt(c.median, 3)}`,
+        );
+      }),
+    ]);
+    rps.push([
+      name,
+      ...variants.map((v) => {
+        const y = x.variants[v];
+        return y ? verdictText(y.rpsRatio, (r) => `${fmt(r.median, 3)} ${range(r, 3)}`) : 'not run';
+      }),
+    ]);
+    void line;
+  }
+  return [
+    'Server CPU per request: bare, and what each variant adds (median [interquartile range] of the per-round',
+    `differences; ×: ratio to bare), over the rounds the machine did not slow; "cannot tell" when the per-round`,
+    `ratios' interquartile range exceeds ${opts.maxSpread}% of bare (--max-spread).`,
+    table(cpu),
+    '',
+    'Throughput relative to bare on the same line (median [interquartile range] of per-round req/s ratios):',
+    table(rps),
+  ].join('\n');
+}
+
 // ---------------------------------------------------------------- main
 async function main() {
   const startedAt = new Date();
@@ -573,46 +802,65 @@ async function main() {
   );
 
   console.log(
-    `http-overhead: ${variantNames.join(', ')} | ${opts.rounds} rounds x (${opts.warmup} s warm-up + ${opts.duration} s)` +
+    `${opts.suite}: ${variantNames.join(', ')} on Node ${lines.map((l) => l.version).join(', ')}` +
+      ` | ${opts.rounds} rounds x (${opts.warmup} s warm-up + ${opts.duration} s)` +
       ` | ${opts.connections} connections, ids 1..${opts.ids} | ${pinned ? 'servers on core 1, load on core 0' : 'UNPINNED'}` +
       ` | est. ${Math.round(estimateSec)} s, cap ${Math.round(capSec)} s`,
   );
   for (const [v, why] of Object.entries(skipped)) console.log(`skipping ${v}: ${why}`);
 
-  // Start every variant once; they stay up (idle) across rounds so the JIT is warm.
+  if (suite.backends) {
+    await startBackends();
+    console.log(`backends: stub API ${backends.stubUrl}, Loki receiver ${backends.lokiUrl}`);
+  }
+
+  // Start every variant on every line once; they stay up (idle) across rounds so the JIT is warm.
   const failed = {};
-  for (const name of variantNames) {
+  for (const u of units) {
     try {
-      await startChild(name);
+      await startChild(u.id);
     } catch (e) {
-      failed[name] = e.message;
-      console.error(`variant ${name} failed to start: ${e.message}`);
+      failed[u.id] = e.message;
+      console.error(`${u.id} failed to start: ${e.message}`);
     }
   }
-  if (!children.has('bare')) throw new Error('baseline (bare) did not start');
-  variantNames = variantNames.filter((n) => children.has(n));
+  for (const l of lines)
+    if (!children.has(`bare@${l.line}`)) throw new Error(`baseline (bare) did not start on Node ${l.line}`);
+  units = units.filter((u) => children.has(u.id));
 
   // Sanity: the route answers, metrics endpoints answer and carry the route template.
   const checks = {};
-  for (const name of variantNames) {
+  for (const u of units) {
+    const name = u.id;
     const c = children.get(name);
     const agent = new http.Agent({ keepAlive: false });
-    const r = await get(`http://127.0.0.1:${c.port}/api/users/42`, agent);
+    const r = await get(`http://127.0.0.1:${c.port}${suite.path(42)}`, agent);
     const h = await get(`http://127.0.0.1:${c.port}/health`, agent);
-    const ok = r.status === 200 && JSON.parse(r.body).id === 42 && h.status === 200;
+    let ok = r.status === 200 && JSON.parse(r.body).id === 42 && h.status === 200;
+    for (const p of suite.checkPaths) {
+      const x = await get(`http://127.0.0.1:${c.port}${p.path}`, agent);
+      if (x.status !== p.status) {
+        ok = false;
+        console.error(`warning: ${name}: ${p.path} answered ${x.status}, expected ${p.status}: ${x.body}`);
+      }
+    }
     let metricsOk = null;
     let metricsBytes = null;
     if (c.metricsUrl) {
+      // Error events and db/dependency series are recorded as the request ends: give them a moment.
+      await sleep(200);
       const m = await get(c.metricsUrl, agent);
       metricsBytes = Buffer.byteLength(m.body);
-      metricsOk = m.status === 200 && (!VARIANTS[name].expect || VARIANTS[name].expect.test(m.body));
+      const expect = [VARIANTS[u.variant].expect ?? []].flat();
+      const missing = expect.filter((re) => !re.test(m.body));
+      metricsOk = m.status === 200 && missing.length === 0;
       if (!metricsOk)
         console.error(
-          `warning: ${name}: metrics at ${c.metricsUrl} (status ${m.status}) lack ${VARIANTS[name].expect}; first lines:\n` +
+          `warning: ${name}: metrics at ${c.metricsUrl} (status ${m.status}) lack ${missing.join(', ')}; first lines:\n` +
             m.body.split('\n').slice(0, 8).join('\n'),
         );
     }
-    if (!ok) console.error(`warning: ${name}: /api/users/42 or /health answered wrongly: ${r.status} ${r.body}`);
+    if (!ok) console.error(`warning: ${name}: ${suite.path(42)} or /health answered wrongly: ${r.status} ${r.body}`);
     checks[name] = { routeOk: ok, metricsUrl: c.metricsUrl, metricsOk, metricsBytes };
     agent.destroy();
   }
@@ -620,8 +868,10 @@ async function main() {
   const runs = [];
   const discarded = [];
   let incomplete = false;
+  const label = (id) => id.padEnd(Math.max(...units.map((u) => u.id.length)));
   outer: for (let round = 0; round < opts.rounds; round++) {
-    const order = variantNames.map((_, i) => variantNames[(i + round) % variantNames.length]);
+    const ids = units.map((u) => u.id);
+    const order = ids.map((_, i) => ids[(i + round) % ids.length]);
     for (const name of order) {
       if (shuttingDown) break outer;
       if (Date.now() > deadline) {
@@ -629,7 +879,8 @@ async function main() {
         incomplete = true;
         break outer;
       }
-      if (!variantNames.includes(name)) continue;
+      const unit = units.find((u) => u.id === name);
+      if (!unit) continue;
       let r;
       try {
         r = await runOne(name, round, deadline);
@@ -639,7 +890,7 @@ async function main() {
           retry++
         ) {
           console.log(
-            `round ${String(round + 1).padStart(2)}/${opts.rounds} ${name.padEnd(12)} contended ` +
+            `round ${String(round + 1).padStart(2)}/${opts.rounds} ${label(name)} contended ` +
               `(other processes used ${fmt(r.foreignCore1 * 100, 0)}% of core 1): repeating (${retry}/${opts.retryContended})`,
           );
           const { _latencies, ...rest } = r;
@@ -648,19 +899,20 @@ async function main() {
           r.retries = retry;
         }
       } catch (e) {
-        if (name === 'bare' || shuttingDown) throw e;
+        if (unit.variant === 'bare' || shuttingDown) throw e;
         failed[name] = `round ${round + 1}: ${e.message}`;
-        console.error(`variant ${name} failed, dropped from the comparison: ${e.message}`);
-        variantNames = variantNames.filter((v) => v !== name);
+        console.error(`${name} failed, dropped from the comparison: ${e.message}`);
+        units = units.filter((u) => u.id !== name);
         continue;
       }
       runs.push(r);
       let flag = r.quietWaitSec >= 1 ? `  (waited ${fmt(r.quietWaitSec, 0)} s for a quiet core)` : '';
-      if (r.errors || r.non2xx || r.timeouts) flag += `  ERRORS ${r.errors}/${r.non2xx}/${r.timeouts}`;
+      if (r.errors || r.timeouts || (r.non2xx && !suite.non2xxExpected))
+        flag += `  ERRORS ${r.errors}/${r.non2xx}/${r.timeouts}`;
       if (r.foreignCore1 > CONTENDED)
         flag += `  [contended: other processes used ${fmt(r.foreignCore1 * 100, 0)}% of core 1]`;
       console.log(
-        `round ${String(round + 1).padStart(2)}/${opts.rounds} ${name.padEnd(12)} ${fmt(r.rps, 0).padStart(6)} req/s` +
+        `round ${String(round + 1).padStart(2)}/${opts.rounds} ${label(name)} ${fmt(r.rps, 0).padStart(6)} req/s` +
           `  cpu ${fmt(r.cpuUsPerReq, 1).padStart(6)} us/req (server ${fmt(r.cpuUtil * 100, 0)}%, loadgen ${fmt(r.loadgenCpuUtil * 100, 0)}%)` +
           `  p50 ${fmt(r.p50Ms, 2)} ms  p99 ${fmt(r.p99Ms, 2)} ms` +
           (r.scrape ? `  scrapes ${r.scrape.scrapes} (${fmt(r.scrape.bytes / 1024, 1)} KiB)` : '') +
@@ -670,69 +922,95 @@ async function main() {
   }
 
   clearTimeout(hardKill);
+  const received = backends ? await backendCounts() : null;
   shuttingDown = true;
   killAll('SIGTERM');
+  if (backends) backends.proc.kill('SIGTERM');
 
   // ------------------------------------------------------------ pooling
   const completeRounds = [...new Set(runs.map((r) => r.round))].filter((round) =>
-    variantNames.every((v) => runs.some((r) => r.round === round && r.variant === v)),
+    units.every((u) => runs.some((r) => r.round === round && r.unit === u.id)),
   );
   // Clean rounds: no run of the round lost more than CONTENDED of core 1 to other processes.
   const cleanRounds = completeRounds.filter((round) =>
     runs.filter((r) => r.round === round).every((r) => !(r.foreignCore1 > CONTENDED)),
   );
-  const results = pool(runs, completeRounds);
-  const resultsClean =
-    cleanRounds.length >= 3 && cleanRounds.length < completeRounds.length ? pool(runs, cleanRounds) : null;
+  const results = {};
+  const resultsClean = {};
+  for (const l of lines) {
+    results[l.line] = pool(runs, completeRounds, l.line);
+    resultsClean[l.line] =
+      cleanRounds.length >= 3 && cleanRounds.length < completeRounds.length ? pool(runs, cleanRounds, l.line) : null;
+  }
+  const head = headline(runs, completeRounds);
 
   // ------------------------------------------------------------ report
-  console.log('');
-  console.log(
-    `All ${completeRounds.length} complete rounds. Medians; ratio and +CPU are paired with bare within each round, then median [min-max];` +
-      ` latency pooled over all measured responses.`,
-  );
-  console.log(renderTable(results));
-  if (resultsClean) {
+  for (const l of lines) {
     console.log('');
     console.log(
-      `Clean rounds only (${cleanRounds.length}/${completeRounds.length}: no run lost > ${CONTENDED * 100}% of core 1 to other processes):`,
+      `Node ${l.version}: all ${completeRounds.length} complete rounds. Medians; ratio and +CPU are paired with bare within each round, then median [min-max];` +
+        ` latency pooled over all measured responses.`,
     );
-    console.log(renderTable(resultsClean));
-  } else if (cleanRounds.length < 3 && completeRounds.length > cleanRounds.length) {
-    console.log(`(only ${cleanRounds.length} clean rounds: no clean-only table)`);
+    console.log(renderTable(results[l.line]));
+    if (resultsClean[l.line]) {
+      console.log(
+        `Node ${l.version}, clean rounds only (${cleanRounds.length}/${completeRounds.length}: no run lost > ${CONTENDED * 100}% of core 1 to other processes):`,
+      );
+      console.log(renderTable(resultsClean[l.line]));
+    }
   }
+  if (cleanRounds.length < 3 && completeRounds.length > cleanRounds.length)
+    console.log(`(only ${cleanRounds.length} clean rounds: no clean-only tables)`);
   console.log('');
-  const noise = variantNames
-    .map((v) => `${v} ${fmt(results[v].rpsCv * 100, 1)}% / ${fmt(results[v].cpuUsPerReqCv * 100, 1)}%`)
-    .join(', ');
-  console.log(`noise: coefficient of variation across rounds, req/s / CPU us per req: ${noise}`);
+  for (const l of lines) {
+    const noise = variantsOf(l.line)
+      .map(
+        (v) => `${v} ${fmt(results[l.line][v].rpsCv * 100, 1)}% / ${fmt(results[l.line][v].cpuUsPerReqCv * 100, 1)}%`,
+      )
+      .join(', ');
+    console.log(`noise, Node ${l.line}: coefficient of variation across rounds, req/s / CPU us per req: ${noise}`);
+  }
   console.log(
-    `noise: idle sibling servers used ${fmt(median(variantNames.map((v) => results[v].idleSiblingsCpuMsPerSec)), 2)} ms CPU/s (median)` +
-      `; 1-min load average ${os
-        .loadavg()
-        .map((x) => x.toFixed(2))
-        .join(' ')}`,
+    `noise: 1-min load average ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
   );
   const contended = runs.filter((r) => r.foreignCore1 > CONTENDED);
   const foreign = runs.map((r) => r.foreignCore1).filter((x) => !Number.isNaN(x));
   if (foreign.length)
     console.log(
       `noise: other processes used core 1 for ${fmt(median(foreign) * 100, 1)}% of the window (median), ` +
-        `max ${fmt(Math.max(...foreign) * 100, 0)}%; ${contended.length}/${runs.length} runs contended (>${CONTENDED * 100}%)` +
-        (contended.length ? `: ${contended.map((r) => `r${r.round + 1}:${r.variant}`).join(' ')}` : ''),
+        `max ${fmt(Math.max(...foreign) * 100, 0)}%; ${contended.length}/${runs.length} runs contended (>${CONTENDED * 100}%)`,
     );
-  const errs = variantNames.filter((v) => results[v].errors > 0);
-  if (errs.length) console.log(`WARNING: request errors/non-2xx in: ${errs.join(', ')}`);
+  for (const l of lines) {
+    const x = head[l.line];
+    if (x.slowRounds.length)
+      console.log(
+        `set apart, Node ${l.line}: ${x.slowRounds.length} round(s) the machine slowed (bare's CPU/request over ` +
+          `${opts.slowFactor}x its median ${fmt(median(runs.filter((r) => r.line === l.line && r.variant === 'bare').map((r) => r.cpuUsPerReq)), 1)} µs): ` +
+          x.slowRounds.map((s) => `r${s.round + 1} ${fmt(s.value, 1)} µs (${fmt(s.vsMedian, 2)}x)`).join(', '),
+      );
+  }
+  if (received)
+    console.log(
+      `backends: Loki receiver got ${received.pushes} pushes (${fmt(received.bytes / 1024, 1)} KiB); stub API answered ${received.stubRequests} requests`,
+    );
+  const errs = runs.filter((r) => r.errors || r.timeouts || (r.non2xx && !suite.non2xxExpected));
+  if (errs.length) console.log(`WARNING: request errors in: ${[...new Set(errs.map((r) => r.unit))].join(', ')}`);
   if (incomplete) console.log('WARNING: incomplete (time cap reached)');
+  console.log('');
+  console.log(renderHeadline(head));
 
   const out = {
-    benchmark: 'http-overhead',
+    benchmark: opts.suite === 'express' ? 'http-overhead' : 'realistic-request',
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     incomplete,
-    config: { ...opts, pinned, variants: variantNames, estimateSec, capSec },
+    config: { ...opts, pinned, variants: variantNames, units: units.map((u) => u.id), estimateSec, capSec },
     environment: {
-      node: process.version,
+      node: Object.fromEntries(lines.map((l) => [l.line, l.version])),
+      orchestratorNode: process.version,
       platform: `${os.platform()} ${os.release()}`,
       cpus: os.cpus().map((c) => c.model),
       versions: Object.fromEntries(
@@ -741,6 +1019,7 @@ async function main() {
           'prom-client',
           'express-prom-bundle',
           'autocannon',
+          'pg',
           '@opentelemetry/sdk-node',
           '@opentelemetry/instrumentation-http',
           '@opentelemetry/instrumentation-express',
@@ -754,8 +1033,10 @@ async function main() {
     checks,
     completeRounds: completeRounds.length,
     cleanRounds,
+    headline: head,
     results,
     resultsCleanRounds: resultsClean,
+    backends: received,
     runs: runs.map(({ _latencies, ...r }) => r),
     discardedContendedRuns: discarded,
   };
