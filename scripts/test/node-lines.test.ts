@@ -10,7 +10,7 @@ const run = (...args: string[]) =>
 
 describe('node-lines', () => {
   it('answers the running line with the running binary, without installing anything', () => {
-    const line = process.versions.node.split('.')[0];
+    const line = process.versions.node.split('.')[0]!;
     const r = run(line);
     expect(r.status).toBe(0);
     expect(r.stdout.trim()).toBe(`${line} ${process.versions.node} ${process.execPath}`);
