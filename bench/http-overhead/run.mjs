@@ -752,7 +752,7 @@ function renderHeadline(h) {
   const variants = [...new Set(units.map((u) => u.variant))].filter((v) => v !== 'bare');
   const cpu = [['runtime', `${VARIANTS.bare.label} CPU µs/req`, ...variants.map((v) => VARIANTS[v].label)]];
   const rps = [['runtime', ...variants.map((v) => VARIANTS[v].label)]];
-  for (const [line, x] of Object.entries(h)) {
+  for (const x of Object.values(h)) {
     const name = `Node ${x.version}`;
     cpu.push([
       name,
@@ -775,7 +775,6 @@ function renderHeadline(h) {
         return y ? verdictText(y.rpsRatio, (r) => `${fmt(r.median, 3)} ${range(r, 3)}`) : 'not run';
       }),
     ]);
-    void line;
   }
   return [
     'Server CPU per request: bare, and what each variant adds (median [interquartile range] of the per-round',
