@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { normaliseMessage } from './normalise-message';
 import type { StackFrame } from './stack';
 
 // The same bug groups together across requests, restarts and deploys; different throw sites do
@@ -11,28 +12,8 @@ import type { StackFrame } from './stack';
 // The function is its own name (`load` in `UserService.load [as get]`): V8 prefixes the
 // receiver's type, which differs when a subclass instance runs the same method.
 
-// One placeholder for every variable part: `User 42` and `User 65a1f0c2…` are the same bug.
-const V = '<*>';
-const MASKS: [RegExp, string][] = [
-  [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, V],
-  [/\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, V],
-  [/\b[\w.+-]+@[\w-]+(\.[\w-]+)+\b/g, V],
-  [/(^|[^\w])"(?:[^"\\]|\\.)*"/g, `$1${V}`],
-  [/(^|[^\w])'(?:[^'\\]|\\.)*'/g, `$1${V}`],
-  [/`[^`]*`/g, V],
-  [/\b\d{1,3}(\.\d{1,3}){3}(:\d+)?\b/g, V],
-  [/\b0x[0-9a-f]+\b/gi, V],
-  // Ids: runs of 8+ letters, digits, "_" or "-" that contain a digit (ObjectIds, hashes, tokens).
-  [/\b(?=[A-Za-z0-9_-]*\d)[A-Za-z0-9_-]{8,}\b/g, V],
-  [/\d+(\.\d+)?/g, V],
-];
-
-/** The message with its variable parts masked, e.g. `User 42 not found` → `User <*> not found`. */
-export function normaliseMessage(message: string): string {
-  let out = message.length > 1000 ? message.slice(0, 1000) : message;
-  for (const [pattern, replacement] of MASKS) out = out.replace(pattern, replacement);
-  return out.replace(/\s+/g, ' ').trim();
-}
+// The message's variable parts are masked by ./normalise-message.ts (linear scanners).
+export { normaliseMessage };
 
 /** `UserService.load [as get]` → `load`; `new Foo` kept as such (a constructor, not a call). */
 export function functionName(frame: Pick<StackFrame, 'fn' | 'construct'>): string {
