@@ -78,6 +78,17 @@ export const RESERVED_LOG_FIELDS = [
 /** What a reserved field of an app log line is renamed to. */
 export const APP_FIELD_PREFIX = 'app_';
 
+/**
+ * JSON fields of a lifecycle event (in the line, not metadata): what a deploy marker shows.
+ * `service_version` only when Pulse knows the version (option, SERVICE_VERSION, package.json).
+ */
+export const LIFECYCLE_FIELDS = {
+  serviceVersion: 'service_version',
+  nodeVersion: 'node_version',
+  pid: 'pid',
+  uptime: 'uptime_seconds',
+} as const;
+
 /** `lifecycle_reason` values Pulse writes. */
 export const LIFECYCLE_REASONS = ['SIGTERM', 'SIGINT', 'shutdown', 'crash'] as const;
 

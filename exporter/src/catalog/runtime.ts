@@ -81,8 +81,8 @@ export const pulseRuntimeInfo = defineMetric({
   name: 'pulse_runtime_info',
   type: 'gauge',
   unit: '',
-  help: 'Always 1; labels name the Node.js and Pulse versions, the service, its environment and the process (service_instance_id, as on its Loki events).',
-  labelNames: ['nodejs_version', 'pulse_version', 'service_name', 'env', 'service_instance_id'],
+  help: 'Always 1; labels name the Node.js and Pulse versions, the service, its version (service_version, absent when unknown), its environment and the process (service_instance_id, as on its Loki events).',
+  labelNames: ['nodejs_version', 'pulse_version', 'service_name', 'env', 'service_instance_id', 'service_version'],
   signal: 'runtime',
 });
 

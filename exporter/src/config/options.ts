@@ -14,6 +14,7 @@ import type { ErrorsOptions, ResolvedErrorsOptions } from '../errors/options';
 import { errorsOptionsSchema, resolveErrorsOptions } from '../errors/options';
 import { DEFAULT_MAX_SERIES_PER_METRIC } from '../metrics/registry';
 import { anyOf, arrayOf, bool, fn, instance, literal, num, object, recordOf, str } from './schema';
+import { resolveServiceVersion, serviceVersionCheck } from './service-version';
 
 /** Everything createPulse() accepts. Only `serviceName` is required. */
 export interface PulseOptions {
@@ -21,6 +22,11 @@ export interface PulseOptions {
   serviceName: string;
   /** Deployment environment (`production`, `staging`); defaults to NODE_ENV or `development`. */
   env?: string;
+  /**
+   * The running version (`1.4.2`, a git sha), on lifecycle events (deploy markers) and
+   * pulse_runtime_info; defaults to SERVICE_VERSION, else the `version` of the app's package.json.
+   */
+  serviceVersion?: string;
   http?: HttpOptions;
   metrics?: MetricsOptions;
   db?: DbOptions;
@@ -73,6 +79,7 @@ const schema = object(
       accepts: 'a service name of 1–128 letters, digits, "_", ".", ":" or "-"',
     }),
     env: str({ minLength: 1 }),
+    serviceVersion: serviceVersionCheck,
     http: object({
       excludePaths: arrayOf(path, { maxLength: 1000 }),
       traceIdHeader: anyOf(headerName, literal(false)),
@@ -105,6 +112,8 @@ const schema = object(
 export interface ResolvedOptions {
   serviceName: string;
   env: string;
+  /** Undefined when neither the option, SERVICE_VERSION nor the app's package.json gives one. */
+  serviceVersion: string | undefined;
   http: {
     excludePaths: string[];
     traceIdHeader: string | false;
@@ -133,6 +142,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   return {
     serviceName: o.serviceName,
     env: o.env ?? process.env.NODE_ENV ?? 'development',
+    serviceVersion: resolveServiceVersion(o.serviceVersion),
     http: {
       excludePaths: o.http?.excludePaths ?? [],
       traceIdHeader: o.http?.traceIdHeader ?? 'x-trace-id',

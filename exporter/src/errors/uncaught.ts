@@ -13,7 +13,9 @@ export function captureUncaught(core: PulseCore, recorder: ErrorRecorder): () =>
     recorder.record(err, { origin: origin === 'unhandledRejection' ? 'unhandledRejection' : 'uncaughtException' });
     // No `uncaughtException` listener: Node exits right after this. The log pipeline's exit
     // flush gives these last lines a bounded chance to reach Loki.
-    if (process.listenerCount('uncaughtException') === 0) core.events.emit(lifecycleEvent('stop', 'crash'));
+    if (process.listenerCount('uncaughtException') === 0) {
+      core.events.emit(lifecycleEvent('stop', 'crash', core.options.serviceVersion));
+    }
   };
   process.on('uncaughtExceptionMonitor', monitor);
   return () => process.removeListener('uncaughtExceptionMonitor', monitor);

@@ -46,7 +46,7 @@ const REPORT_INTERVAL_MS = 250;
  * that writes pino lines, which the other signals' events then go through.
  */
 export function createLogsSignal(core: PulseCore): { api: LogsApi } {
-  const { logs, serviceName, env } = core.options;
+  const { logs, serviceName, env, serviceVersion } = core.options;
   const count = logOutcomeCounter(core);
   const truncated = core.metrics.counter(pulseLogEventsTruncated);
   truncated.seed(EVENT_KINDS.map((kind) => [kind]));
@@ -92,9 +92,9 @@ export function createLogsSignal(core: PulseCore): { api: LogsApi } {
   const recordStop = (reason: string): void => {
     if (stopped || !logs.lifecycleEvents) return;
     stopped = true;
-    core.events.emit(lifecycleEvent('stop', reason));
+    core.events.emit(lifecycleEvent('stop', reason, serviceVersion));
   };
-  if (logs.lifecycleEvents) core.events.emit(lifecycleEvent('start'));
+  if (logs.lifecycleEvents) core.events.emit(lifecycleEvent('start', undefined, serviceVersion));
 
   const removeSignalHandlers = logs.signals.map((signal) =>
     onSignal(signal, async (received) => {

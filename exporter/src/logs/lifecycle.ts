@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { LIFECYCLE_FIELDS } from '../catalog/logs';
 import type { PulseEvent } from '../events';
 
 // Lifecycle events: a `start` when Pulse is created and one `stop` with its reason, so that an
@@ -19,15 +20,20 @@ export function serviceInstanceId(): string {
 
 export type LifecyclePhase = 'start' | 'stop';
 
-export function lifecycleEvent(phase: LifecyclePhase, reason?: string): PulseEvent {
+export function lifecycleEvent(
+  phase: LifecyclePhase,
+  reason: string | undefined,
+  serviceVersion: string | undefined,
+): PulseEvent {
   return {
     kind: 'lifecycle',
     level: phase === 'stop' && reason === 'crash' ? 'error' : 'info',
     message: phase === 'start' ? 'service started' : `service stopping (${reason ?? 'unknown'})`,
     lifecycle_phase: phase,
     ...(reason !== undefined ? { lifecycle_reason: reason } : {}),
-    pid: process.pid,
-    node_version: process.version,
-    uptime_seconds: Math.round(process.uptime() * 1000) / 1000,
+    ...(serviceVersion !== undefined ? { [LIFECYCLE_FIELDS.serviceVersion]: serviceVersion } : {}),
+    [LIFECYCLE_FIELDS.pid]: process.pid,
+    [LIFECYCLE_FIELDS.nodeVersion]: process.version,
+    [LIFECYCLE_FIELDS.uptime]: Math.round(process.uptime() * 1000) / 1000,
   };
 }

@@ -8,7 +8,7 @@
 import type { EventKindLabel } from '../catalog/logs';
 import { LIFECYCLE_REASONS, LOG_METADATA, LOG_TAG_PREFIX, LOKI_LABELS } from '../catalog/logs';
 
-export { EVENT_KINDS, LOG_LEVELS, LOG_METADATA, LOG_TAG_PREFIX, LOKI_LABELS } from '../catalog/logs';
+export { EVENT_KINDS, LIFECYCLE_FIELDS, LOG_LEVELS, LOG_METADATA, LOG_TAG_PREFIX, LOKI_LABELS } from '../catalog/logs';
 
 /** Grafana's automatic range/step variable: dashboards pass it, Grafana interpolates it before Loki sees the query. */
 export const GRAFANA_AUTO_RANGE = '$__auto';

@@ -20,7 +20,9 @@ export function createRuntimeSignal(core: PulseCore): { api: RuntimeApi } {
   const { metrics } = core;
 
   // service_instance_id joins Prometheus's `instance` (the scrape address) to the process id on Loki events.
-  const info = [process.versions.node, PULSE_VERSION, core.options.serviceName, core.options.env, serviceInstanceId()];
+  // An unknown version is an empty value, which Prometheus stores as no label at all.
+  const { serviceName, env, serviceVersion } = core.options;
+  const info = [process.versions.node, PULSE_VERSION, serviceName, env, serviceInstanceId(), serviceVersion ?? ''];
   metrics.gauge(pulseRuntimeInfo).set(info, 1);
   metrics.gauge(nodejsHeapSizeLimit).set([], getHeapStatistics().heap_size_limit);
 
