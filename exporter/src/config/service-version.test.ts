@@ -39,7 +39,9 @@ function configErrorOf(run: () => unknown): PulseConfigError {
 
 describe('serviceVersion option', () => {
   it('is taken as given', () => {
-    expect(resolveOptions({ serviceName: 'a', serviceVersion: 'v2.0.1+g1a2b3c' }).serviceVersion).toBe('v2.0.1+g1a2b3c');
+    expect(resolveOptions({ serviceName: 'a', serviceVersion: 'v2.0.1+g1a2b3c' }).serviceVersion).toBe(
+      'v2.0.1+g1a2b3c',
+    );
   });
 
   it.each([
