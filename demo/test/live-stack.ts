@@ -62,7 +62,7 @@ import {
 } from '@pulse-apm/exporter/queries/promql';
 import { catalog } from '@pulse-apm/exporter/catalog';
 import { excludeFromDependencyTracking } from '@pulse-apm/exporter';
-import { startPrometheus, type PrometheusHandle } from '../../exporter/test/support/prometheus';
+import { startPrometheus, type PrometheusHandle, type StartOptions } from '../../exporter/test/support/prometheus';
 import { getFreePort } from '../../exporter/test/support/free-port';
 import { startDemo, type RunningDemo } from '../src/start-demo';
 import { startPayments, type RunningPayments } from '../src/payments/start';
@@ -82,6 +82,8 @@ export interface LiveStackOptions {
    * sink that drops them (keeps test output readable), `stdout` prints the JSON lines. Default discard.
    */
   events?: 'discard' | 'stdout';
+  /** Passed to the stack's Prometheus: a second store fed by remote_write, rule files it evaluates. */
+  prometheus?: Pick<StartOptions, 'remoteWriteUrls' | 'ruleFiles'>;
 }
 
 export interface LiveStack {
@@ -172,6 +174,7 @@ export async function startLiveStack(options: LiveStackOptions = {}): Promise<Li
           { job: LIVE_STACK_JOBS.payments, address: new URL(payments.baseUrl).host },
         ],
         scrapeIntervalSeconds: scrape,
+        ...options.prometheus,
       });
       excludeFromDependencyTracking(prom.url);
       try {

@@ -7,6 +7,9 @@ import { logql } from './queries';
 /** Compose service URLs, as Grafana (inside the compose network) reaches them. */
 export const BACKEND_URLS = { prometheus: 'http://prometheus:9090', loki: 'http://loki:3100' } as const;
 
+/** The `scale` compose profile's metrics store: vmselect's Prometheus API for tenant 0 (docs/scaling.md). */
+export const SCALE_PROMETHEUS_URL = 'http://vmselect:8481/select/0/prometheus';
+
 /** Grafana link variables: the clicked value and the panel's time range. */
 const LINK_VARS = { value: '${__value.raw}', from: '${__from}', to: '${__to}' } as const;
 
@@ -50,7 +53,8 @@ export function escapeEnvExpansion<T>(value: T): T {
   return value;
 }
 
-export function datasourcesFile() {
+/** `prometheusUrl`: where the `prometheus` uid points (the scale profile's Grafana: vmselect). */
+export function datasourcesFile(prometheusUrl: string = BACKEND_URLS.prometheus) {
   return escapeEnvExpansion({
     apiVersion: 1,
     datasources: [
@@ -59,7 +63,7 @@ export function datasourcesFile() {
         uid: DATASOURCE_UIDS.prometheus,
         type: 'prometheus',
         access: 'proxy',
-        url: BACKEND_URLS.prometheus,
+        url: prometheusUrl,
         isDefault: true,
         editable: false,
         jsonData: {

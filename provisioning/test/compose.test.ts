@@ -6,8 +6,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { APP_PLUGIN_ID } from '../src/names';
-import { BACKEND_URLS } from '../src/datasources';
+import { APP_PLUGIN_ID, DATASOURCE_UIDS } from '../src/names';
+import { BACKEND_URLS, SCALE_PROMETHEUS_URL } from '../src/datasources';
+import { DATASOURCES_FILE, generateOutputs, SCALE_DATASOURCES_FILE } from '../src/outputs';
 import { finalStage, isUnder, type Stage } from './support/dockerfile';
 import { grafanaExpand, serviceEnvironment } from './support/interpolate';
 import { readText, readYaml, ROOT } from './support/repo';
@@ -27,6 +28,17 @@ const compose = readCompose();
 const services = compose.services;
 const GRAFANA_DOCKERFILE = 'grafana-plugin/Dockerfile';
 const SERVICES = ['demo', 'payments', 'postgres', 'prometheus', 'blackbox', 'loki', 'grafana', 'traffic', 'alert-sink'];
+/** `docker compose --profile scale up`: the stack on a VictoriaMetrics cluster (docs/scaling.md). */
+const SCALE_SERVICES = [
+  'prometheus-agent',
+  'vminsert',
+  'vmstorage-1',
+  'vmstorage-2',
+  'vmselect',
+  'vmalert',
+  'grafana-scale',
+];
+const GRAFANA_BUILT = new Set(['grafana', 'grafana-scale']);
 
 /** The image a service is built into (the final stage of its Dockerfile). */
 function imageOf(service: string): Stage {
@@ -62,12 +74,17 @@ describe('docker-compose.yml', () => {
   });
 
   it('has the stack\u2019s services, each on a pinned image or an image built from the repository', () => {
-    expect(Object.keys(services).sort()).toEqual([...SERVICES].sort());
+    const inProfile = (p?: string) =>
+      Object.keys(services)
+        .filter((n) => (services[n]!.profiles ?? [])[0] === p)
+        .sort();
+    expect(inProfile(undefined)).toEqual([...SERVICES].sort());
+    expect(inProfile('scale')).toEqual([...SCALE_SERVICES].sort());
     for (const [name, s] of Object.entries(services)) {
       if (s.build) {
-        const dockerfile = name === 'grafana' ? 'grafana-plugin/Dockerfile' : 'demo/Dockerfile';
+        const dockerfile = GRAFANA_BUILT.has(name) ? 'grafana-plugin/Dockerfile' : 'demo/Dockerfile';
         // Grafana's version is a build argument: the e2e workflow builds the oldest and newest Grafana the app supports.
-        const args = name === 'grafana' ? { args: ['GRAFANA_VERSION'] } : {};
+        const args = GRAFANA_BUILT.has(name) ? { args: ['GRAFANA_VERSION'] } : {};
         expect({ name, build: s.build }).toEqual({ name, build: { context: '.', dockerfile, ...args } });
         continue;
       }
@@ -194,6 +211,13 @@ describe('what an image bakes in is what the container serves (no volume shadows
   });
 });
 
+/** A service's `-name=value` command flags whose name matches. */
+function flagValues(service: string, name: RegExp): string[] {
+  return (services[service]!.command ?? []).filter((a) => name.test(a.split('=')[0]!));
+}
+const AGENT_CONFIG_PATH = '/etc/prometheus/prometheus-agent.yml';
+const agentConfig = repoPathFor(compose, 'prometheus-agent', AGENT_CONFIG_PATH)!;
+
 describe('every host:port the configs point at is a compose service listening there', () => {
   const prometheusConfig = repoPathFor(compose, 'prometheus', '/etc/prometheus/prometheus.yml')!;
   const env = (service: string, key: string): string => serviceEnvironment(services[service])[key]!;
@@ -222,10 +246,24 @@ describe('every host:port the configs point at is a compose service listening th
     parseAddress('demo LOKI_URL', env('demo', 'LOKI_URL')),
     parseAddress('payments LOKI_URL', env('payments', 'LOKI_URL')),
     parseAddress('traffic TRAFFIC_TARGET', env('traffic', 'TRAFFIC_TARGET')),
+    // The scale profile: the agent's scrapes and remote_write, the cluster's wiring, its Grafana's data sources.
+    ...prometheusAddresses(agentConfig),
+    ...readYaml<{ remote_write: Array<{ url: string }> }>(agentConfig).remote_write.map((w) =>
+      parseAddress(`${agentConfig} remote_write`, w.url),
+    ),
+    ...SCALE_SERVICES.flatMap((name) =>
+      flagValues(name, /^-(storageNode|datasource\.url|remoteWrite\.url)$/).map((v) =>
+        parseAddress(`${name} ${v}`, v.split('=')[1]!),
+      ),
+    ),
+    ...readYaml<{ datasources: Array<{ name: string; url: string }> }>(
+      repoPathFor(compose, 'grafana-scale', '/etc/grafana/provisioning/datasources/pulse-datasources.yaml')!,
+    ).datasources.map((d) => parseAddress(`grafana-scale data source ${d.name}`, d.url)),
   ];
 
   it('reads the addresses it should (scrapes, probes, data sources, webhook, service URLs)', () => {
-    expect(addresses.length).toBeGreaterThanOrEqual(14);
+    expect(addresses.length).toBeGreaterThanOrEqual(30);
+    expect(addresses.filter((a) => a.from.includes('grafana-scale')).map((a) => a.host)).toContain('vmselect');
     expect(addresses.filter((a) => a.from.includes('pulse-probes')).length).toBeGreaterThan(0);
   });
 
@@ -242,5 +280,87 @@ describe('every host:port the configs point at is a compose service listening th
       const port = s.environment?.PORT;
       if (port !== undefined) expect({ name, expose: s.expose }).toEqual({ name, expose: [port] });
     }
+  });
+});
+
+describe('the scale profile (docs/scaling.md)', () => {
+  type Rules = { groups: Array<{ rules: Array<{ record?: string; alert?: string }> }> };
+  const cmd = (name: string) => services[name]!.command ?? [];
+
+  it('Prometheus runs in agent mode on the agent config, remote-writing every sample to vminsert (tenant 0)', () => {
+    expect(cmd('prometheus-agent')).toEqual(expect.arrayContaining(['--agent', `--config.file=${AGENT_CONFIG_PATH}`]));
+    const agent = readYaml<{ remote_write: Array<{ url: string }>; rule_files?: unknown }>(agentConfig);
+    expect(agent.remote_write).toEqual([{ url: 'http://vminsert:8480/insert/0/prometheus/api/v1/write' }]);
+    // Agent mode refuses rule_files: the rules run in vmalert and Grafana.
+    expect(agent.rule_files).toBeUndefined();
+  });
+
+  it('the agent scrapes what the default Prometheus scrapes (its own Grafana instead of the default one)', () => {
+    const jobs = (rel: string) =>
+      readYaml<{ scrape_configs: Array<{ job_name: string }> }>(rel)
+        .scrape_configs.map((j) => j.job_name)
+        .sort();
+    const main = repoPathFor(compose, 'prometheus', '/etc/prometheus/prometheus.yml')!;
+    expect(jobs(agentConfig)).toEqual(jobs(main).filter((j) => j !== 'prometheus'));
+    const targets = prometheusAddresses(agentConfig).map((a) => `${a.host}:${a.port}`);
+    expect(targets).toContain('grafana-scale:3000');
+    expect(targets).not.toContain('grafana:3000');
+  });
+
+  it('a cluster of two vmstorage nodes, both written by vminsert and read by vmselect', () => {
+    const storage = ['vmstorage-1', 'vmstorage-2'];
+    expect(flagValues('vminsert', /^-storageNode$/)).toEqual(storage.map((s) => `-storageNode=${s}:8400`));
+    expect(flagValues('vmselect', /^-storageNode$/)).toEqual(storage.map((s) => `-storageNode=${s}:8401`));
+    for (const s of storage) expect(exposedPorts(services[s])).toEqual(expect.arrayContaining([8400, 8401]));
+    // Each node keeps its data in a volume of its own.
+    const volumes = storage.map((s) => mountsOf(compose).find((m) => m.service === s && !m.bind)?.source);
+    expect(new Set(volumes).size).toBe(2);
+  });
+
+  it('vmalert evaluates the recording rules only (Grafana evaluates the alert rules: each rule once)', () => {
+    const ruleFlags = flagValues('vmalert', /^-rule$/).map((f) => f.split('=')[1]!);
+    expect(ruleFlags).toEqual(['/etc/vmalert/rules/pulse-recording-rules.yml']);
+    const files = ruleFlags.map((f) => repoPathFor(compose, 'vmalert', f)!);
+    expect(files).toEqual(['provisioning/prometheus/rules/pulse-recording-rules.yml']);
+    const rules = files.flatMap((f) => readYaml<Rules>(f).groups.flatMap((g) => g.rules));
+    expect(rules.length).toBeGreaterThan(10);
+    expect(rules.filter((r) => r.alert !== undefined)).toEqual([]);
+    expect(flagValues('vmalert', /^-datasource\.url$/)).toEqual([
+      '-datasource.url=http://vmselect:8481/select/0/prometheus',
+    ]);
+    expect(flagValues('vmalert', /^-remoteWrite\.url$/)).toEqual([
+      '-remoteWrite.url=http://vminsert:8480/insert/0/prometheus',
+    ]);
+  });
+
+  it('grafana-scale is the default Grafana (image, environment, provisioning) with the data source uid prometheus on vmselect', () => {
+    const scale = services['grafana-scale']!;
+    expect(scale.build).toEqual(services.grafana!.build);
+    expect(scale.image).toBe(services.grafana!.image);
+    expect(scale.environment).toEqual({
+      ...services.grafana!.environment,
+      GF_SERVER_ROOT_URL: 'http://localhost:3001',
+    });
+    const targets = (name: string) =>
+      mountsOf(compose)
+        .filter((m) => m.service === name)
+        .map((m) => m.target);
+    expect(targets('grafana-scale').sort()).toEqual(targets('grafana').sort());
+    // Its own data volume: two Grafanas never share one database.
+    const data = (name: string) => mountsOf(compose).find((m) => m.service === name && m.target === '/var/lib/grafana');
+    expect(data('grafana-scale')!.source).not.toBe(data('grafana')!.source);
+    const file = repoPathFor(compose, 'grafana-scale', '/etc/grafana/provisioning/datasources/pulse-datasources.yaml')!;
+    expect(file).toBe(SCALE_DATASOURCES_FILE);
+    const ds = readYaml<{ datasources: Array<{ uid: string; url: string }> }>(file).datasources;
+    expect(ds.find((d) => d.uid === DATASOURCE_UIDS.prometheus)!.url).toBe(SCALE_PROMETHEUS_URL);
+    expect(ds.find((d) => d.uid === DATASOURCE_UIDS.loki)!.url).toBe(BACKEND_URLS.loki);
+    // The same file as the default one, but for that URL (both generated).
+    expect(readText(file)).toBe(generateOutputs()[SCALE_DATASOURCES_FILE]);
+    expect(readText(file).replace(SCALE_PROMETHEUS_URL, BACKEND_URLS.prometheus)).toBe(readText(DATASOURCES_FILE));
+  });
+
+  it('no two services publish the same host port (the profile runs beside the default stack)', () => {
+    const published = Object.values(services).flatMap((s) => (s.ports ?? []).map((p) => p.split(':')[0]));
+    expect(published.length).toBe(new Set(published).size);
   });
 });

@@ -39,6 +39,8 @@ export interface StartOptions {
   evaluationIntervalSeconds?: number;
   /** e.g. http://127.0.0.1:9093 */
   alertmanagerUrl?: string;
+  /** Remote-write endpoints (e.g. VictoriaMetrics' /api/v1/write): every scraped and recorded sample is also sent there. */
+  remoteWriteUrls?: string[];
   extraArgs?: string[];
 }
 
@@ -251,6 +253,10 @@ function buildConfig(opts: StartOptions): unknown {
     scrape_configs: scrapeConfigs,
   };
   if (opts.ruleFiles?.length) config.rule_files = opts.ruleFiles.map((f) => path.resolve(f));
+  if (opts.remoteWriteUrls?.length) {
+    // Sent within a second, so a test waits seconds (not the default 5 s batches) for the copy.
+    config.remote_write = opts.remoteWriteUrls.map((url) => ({ url, queue_config: { batch_send_deadline: '1s' } }));
+  }
   if (opts.alertmanagerUrl) {
     const am = new URL(opts.alertmanagerUrl);
     config.alerting = {

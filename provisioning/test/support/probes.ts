@@ -11,7 +11,7 @@ export interface Probes {
 }
 
 /** Probes `urls` with the `http_2xx` module (and a local HTTPS endpoint with the self-signed variant). */
-export async function startProbes(urls: string[]): Promise<Probes> {
+export async function startProbes(urls: string[], options: { remoteWriteUrls?: string[] } = {}): Promise<Probes> {
   let blackbox: Blackbox | undefined;
   let prom: PrometheusHandle | undefined;
   const stop = async (): Promise<void> => {
@@ -21,7 +21,10 @@ export async function startProbes(urls: string[]): Promise<Probes> {
   try {
     blackbox = await startBlackbox();
     const { probe, tlsUrl } = blackbox;
-    prom = await startPrometheus({ targets: [...urls.map((u) => probe(u)), probe(tlsUrl, SELF_SIGNED_MODULE)] });
+    prom = await startPrometheus({
+      targets: [...urls.map((u) => probe(u)), probe(tlsUrl, SELF_SIGNED_MODULE)],
+      remoteWriteUrls: options.remoteWriteUrls,
+    });
     await prom.waitForScrapes('blackbox', 3);
     return { prom, urls: [...urls, tlsUrl], stop };
   } catch (err) {

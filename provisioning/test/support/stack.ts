@@ -5,6 +5,8 @@ import path from 'node:path';
 import { readYaml, ROOT } from './repo';
 
 export interface ComposeService {
+  /** Compose profiles that start it; none = the default stack. */
+  profiles?: string[];
   image?: string;
   build?: { context: string; dockerfile?: string };
   command?: string[];
