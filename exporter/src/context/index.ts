@@ -1,2 +1,5 @@
 export * from './request-context';
 export * from './trace-id';
+export * from './otel';
+export * from './span-id';
+export * from './traceparent';

@@ -41,16 +41,22 @@ export function isExcludedAtRuntime(host: string, port: string): boolean {
 
 /** True when a fetch/undici header list (`[name, value, …]` or raw `name: value\r\n` text) has the marker. */
 export function hasInternalMarker(headers: unknown): boolean {
+  return hasHeader(headers, PULSE_INTERNAL_HEADER);
+}
+
+/** True when a fetch/undici header list has a header called `name` (lower case), in any case. */
+export function hasHeader(headers: unknown, name: string): boolean {
   if (Array.isArray(headers)) {
     for (let i = 0; i < headers.length; i += 2) {
-      const name = headers[i];
-      if (typeof name === 'string' && name.length === PULSE_INTERNAL_HEADER.length) {
-        if (name.toLowerCase() === PULSE_INTERNAL_HEADER) return true;
-      } else if (Buffer.isBuffer(name) && name.length === PULSE_INTERNAL_HEADER.length) {
-        if (name.toString('latin1').toLowerCase() === PULSE_INTERNAL_HEADER) return true;
+      const key = headers[i];
+      if (typeof key === 'string' && key.length === name.length) {
+        if (key.toLowerCase() === name) return true;
+      } else if (Buffer.isBuffer(key) && key.length === name.length) {
+        if (key.toString('latin1').toLowerCase() === name) return true;
       }
     }
     return false;
   }
-  return typeof headers === 'string' && headers.toLowerCase().includes(PULSE_INTERNAL_HEADER + ':');
+  // undici 5: one `name: value\r\n` line per header; a name starts the text or follows a newline.
+  return typeof headers === 'string' && ('\n' + headers.toLowerCase()).includes('\n' + name + ':');
 }

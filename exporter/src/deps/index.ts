@@ -1,7 +1,9 @@
+import { loadOtelApi } from '../context/otel';
 import type { PulseCore } from '../core';
 import { measureHttpClient } from './http-client';
 import { DependencyRecorder } from './recorder';
 import type { TrackDependency } from './track-dependency';
+import { propagateTraceContext } from './trace-context';
 import { createTrackDependency } from './track-dependency';
 import { measureUndici } from './undici';
 
@@ -24,8 +26,16 @@ export interface DepsApi {
  */
 export function createDepsSignal(core: PulseCore): { api: DepsApi } {
   const onError = (err: unknown): void => core.internalError('deps', err);
-  const recorder = new DependencyRecorder(core, lokiUrlOf(core));
+  const lokiUrls = lokiUrlOf(core);
+  const recorder = new DependencyRecorder(core, lokiUrls);
   const trackDependency = createTrackDependency(recorder, onError);
+  // Resolved now rather than on the first request: `@opentelemetry/api`, if the app has it.
+  loadOtelApi();
+  const propagate = core.options.deps.propagateTraceContext;
+  if (propagate !== undefined) {
+    const stopPropagating = propagateTraceContext(propagate.excludeHosts, lokiUrls, onError);
+    core.onShutdown(stopPropagating);
+  }
   if (core.options.deps.enabled) {
     const stopHttp = measureHttpClient(recorder, onError);
     const stopUndici = measureUndici(recorder, onError);

@@ -1,5 +1,5 @@
 import { PulseConfigError } from '../config/errors';
-import { arrayOf, bool, object, recordOf, str } from '../config/schema';
+import { anyOf, arrayOf, bool, object, recordOf, str } from '../config/schema';
 
 // Options of the deps signal: `createPulse({ deps: { … } })`. Validated at createPulse().
 
@@ -14,6 +14,13 @@ export interface DepsOptions {
   names?: Record<string, string>;
   /** Hosts whose calls are not measured: same key forms as `names`. Pulse's own Loki is always excluded. */
   excludeHosts?: string[];
+  /**
+   * Adds a W3C `traceparent` to outgoing node:http/https and fetch/undici calls made on behalf
+   * of a request, so a downstream service (with Pulse or any W3C tracer) continues the same
+   * trace id. Default true; `{ excludeHosts: [...] }` (same key forms as `names`) keeps it off
+   * calls to those hosts (third-party APIs). Pulse's own Loki never gets one.
+   */
+  propagateTraceContext?: boolean | { excludeHosts?: string[] };
 }
 
 const HOST_PATTERN = /^(\*\.)?([a-z0-9_-]+(\.[a-z0-9_-]+)*|\[[0-9a-f:.]+\])(:\d{1,5})?$/;
@@ -27,12 +34,15 @@ export const depsOptionsSchema = object({
   enabled: bool(),
   names: recordOf(dependencyName),
   excludeHosts: arrayOf(hostPattern, { maxLength: 1000 }),
+  propagateTraceContext: anyOf(bool(), object({ excludeHosts: arrayOf(hostPattern, { maxLength: 1000 }) })),
 });
 
 export interface ResolvedDepsOptions {
   enabled: boolean;
   names: Record<string, string>;
   excludeHosts: string[];
+  /** Hosts that never get a `traceparent`; undefined when propagation is off. */
+  propagateTraceContext: { excludeHosts: string[] } | undefined;
 }
 
 export function resolveDepsOptions(input: DepsOptions | undefined): ResolvedDepsOptions {
@@ -43,5 +53,12 @@ export function resolveDepsOptions(input: DepsOptions | undefined): ResolvedDeps
       throw new PulseConfigError(`deps.names.${key}`, 'keys are a host, "host:port" or "*.domain" (lower case)');
     }
   }
-  return { enabled: input?.enabled ?? true, names, excludeHosts: input?.excludeHosts ?? [] };
+  const propagate = input?.propagateTraceContext ?? true;
+  return {
+    enabled: input?.enabled ?? true,
+    names,
+    excludeHosts: input?.excludeHosts ?? [],
+    propagateTraceContext:
+      propagate === false ? undefined : { excludeHosts: propagate === true ? [] : (propagate.excludeHosts ?? []) },
+  };
 }

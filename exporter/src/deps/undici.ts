@@ -15,38 +15,39 @@ interface UndiciRequest {
   headers?: unknown;
 }
 
-interface ParsedOrigin {
+export interface ParsedOrigin {
   protocol: string;
   host: string;
   port: string;
 }
 
 const MAX_PARSED_ORIGINS = 1000;
+const parsed = new Map<string, ParsedOrigin>();
+
+/** The protocol, host (no brackets) and port ('' for the default) of an undici request's origin. */
+export function parseUndiciOrigin(origin: unknown): ParsedOrigin | undefined {
+  const text = typeof origin === 'string' ? origin : (origin as { origin?: unknown } | undefined)?.origin;
+  if (typeof text !== 'string') return undefined;
+  let found = parsed.get(text);
+  if (found === undefined) {
+    const url = new URL(text);
+    const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+    found = { protocol: url.protocol, host, port: url.port };
+    if (parsed.size < MAX_PARSED_ORIGINS) parsed.set(text, found);
+  }
+  return found;
+}
 
 /** Starts measuring fetch/undici requests; returns the function that stops. */
 export function measureUndici(recorder: DependencyRecorder, onError: (err: unknown) => void): () => void {
   const calls = new InFlightCalls<object>(recorder);
-  const parsed = new Map<string, ParsedOrigin>();
-
-  const parseOrigin = (origin: unknown): ParsedOrigin | undefined => {
-    const text = typeof origin === 'string' ? origin : (origin as { origin?: unknown } | undefined)?.origin;
-    if (typeof text !== 'string') return undefined;
-    let found = parsed.get(text);
-    if (found === undefined) {
-      const url = new URL(text);
-      const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-      found = { protocol: url.protocol, host, port: url.port };
-      if (parsed.size < MAX_PARSED_ORIGINS) parsed.set(text, found);
-    }
-    return found;
-  };
 
   return subscribeAll({
     'undici:request:create'(message) {
       try {
         const request = (message as { request: UndiciRequest }).request;
         if (hasInternalMarker(request.headers)) return;
-        const where = parseOrigin(request.origin);
+        const where = parseUndiciOrigin(request.origin);
         if (where === undefined) return;
         const origin = recorder.origin(where.protocol, where.host, where.port);
         if (origin.excluded) return;

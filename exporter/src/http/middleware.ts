@@ -9,6 +9,7 @@ import {
 } from '../catalog/http';
 import type { HttpRequestContext, RequestContext } from '../context/request-context';
 import { createRequestContext, forgetContext, runWithContext } from '../context/request-context';
+import { activeOtelTraceId } from '../context/otel';
 import { newTraceId, traceIdFromTraceparent } from '../context/trace-id';
 import type { PulseCore, RequestEnd } from '../core';
 import type { GaugeSeries } from '../metrics/gauge';
@@ -182,7 +183,8 @@ export function createHttpSignal(
     }
     const method = normaliseMethod(req.method);
     const headers = req.headers;
-    const traceId = traceIdFromTraceparent(headers.traceparent) ?? newTraceId();
+    // A user's OpenTelemetry span first, so events and exemplars name the trace their tracer records.
+    const traceId = activeOtelTraceId() ?? traceIdFromTraceparent(headers.traceparent) ?? newTraceId();
     // The context travels in AsyncLocalStorage and in the in-flight list, never as a property of
     // req or res (see route-templates.ts for why).
     const ctx = createRequestContext(req, traceId, method, performance.now());
