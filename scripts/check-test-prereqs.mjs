@@ -15,6 +15,9 @@ export const BINARIES = [
   { bin: 'prometheus-alertmanager', pkg: 'prometheus-alertmanager' },
   { bin: 'amtool', pkg: 'prometheus-alertmanager' },
   { bin: 'prometheus-blackbox-exporter', pkg: 'prometheus-blackbox-exporter' },
+  // The second PromQL engine every shipped query is compared on (docs/scaling.md).
+  { bin: 'victoria-metrics', pkg: 'victoria-metrics' },
+  { bin: 'vmalert', pkg: 'victoria-metrics' },
 ];
 
 /** The servers the database and health tests talk to, with db `test`. */

@@ -59,7 +59,15 @@ describe('npm test prerequisite check', () => {
   it('passes silently when every binary is on PATH and every service answers', () => {
     const dir = path.join(binDir, 'all');
     fs.mkdirSync(dir);
-    for (const b of ['prometheus', 'promtool', 'prometheus-alertmanager', 'amtool', 'prometheus-blackbox-exporter']) {
+    for (const b of [
+      'prometheus',
+      'promtool',
+      'prometheus-alertmanager',
+      'amtool',
+      'prometheus-blackbox-exporter',
+      'victoria-metrics',
+      'vmalert',
+    ]) {
       fakeBin(dir, b);
     }
     const r = check({ path: dir, services: [{ name: 'PostgreSQL', port: openPort }] });
@@ -81,12 +89,18 @@ describe('npm test prerequisite check', () => {
     });
     expect(r.status).toBe(1);
     const missing = [...r.stderr.matchAll(/missing binary: (\S+)/g)].map((m) => m[1]);
-    expect(missing).toEqual(['prometheus-alertmanager', 'amtool', 'prometheus-blackbox-exporter']);
+    expect(missing).toEqual([
+      'prometheus-alertmanager',
+      'amtool',
+      'prometheus-blackbox-exporter',
+      'victoria-metrics',
+      'vmalert',
+    ]);
     const down = [...r.stderr.matchAll(/not reachable: +(\S+) on (\S+)/g)].map((m) => `${m[1]} ${m[2]}`);
     expect(down).toEqual([`Redis 127.0.0.1:${closedPort}`]);
     expect(r.stderr).toContain('  bash .ci/run\n');
     expect(r.stderr).toContain(
-      'sudo apt-get install -y --no-install-recommends prometheus-alertmanager prometheus-blackbox-exporter\n',
+      'sudo apt-get install -y --no-install-recommends prometheus-alertmanager prometheus-blackbox-exporter victoria-metrics\n',
     );
     expect(r.stderr).toContain('redis-server --daemonize yes');
     expect(r.stderr).toContain('PULSE_SKIP_PREREQS=1 npm test');
