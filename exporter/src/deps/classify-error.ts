@@ -27,7 +27,10 @@ const BY_CODE: Record<string, string> = {
 };
 
 const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_)|CERT|_SIGNATURE$|^HOSTNAME_MISMATCH$/;
+// Linear (fixed-width alternatives), and read on the message's head only: a client's error can
+// carry a whole response body, and "timed out" is said up front.
 const TIMEOUT_MESSAGE = /\btime[ d-]?out\b|\btimed out\b/i;
+const TIMEOUT_MESSAGE_HEAD = 512;
 const CODE_SHAPE = /^[A-Z][A-Z0-9_]{1,47}$/;
 const NAME_SHAPE = /^[A-Za-z][A-Za-z0-9_.]{0,47}$/;
 
@@ -65,7 +68,9 @@ export function classifyError(error: unknown, timedOut = false): string {
     err = err.cause as ErrorLike;
   }
   const top = error as ErrorLike;
-  if (typeof top.message === 'string' && TIMEOUT_MESSAGE.test(top.message)) return 'timeout';
+  if (typeof top.message === 'string' && TIMEOUT_MESSAGE.test(top.message.slice(0, TIMEOUT_MESSAGE_HEAD))) {
+    return 'timeout';
+  }
   if (typeof top.code === 'string' && CODE_SHAPE.test(top.code)) return top.code;
   if (typeof top.name === 'string' && top.name !== 'Error' && NAME_SHAPE.test(top.name)) return top.name;
   return DEPENDENCY_OTHER_ERROR;
