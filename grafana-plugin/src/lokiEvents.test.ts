@@ -8,7 +8,7 @@
 // annotations (item 10) and the slow statements table (item 11).
 import type { DataFrame } from '@grafana/data';
 import request from 'supertest';
-import { eventsApp } from './testing/fixtures/eventsApp';
+import { SERVICE_VERSION, eventsApp } from './testing/fixtures/eventsApp';
 import type * as AppQueries from './testing/appQueries';
 import { withBrowserGlobals } from './testing/browserGlobals';
 import { evaluateMetric, lokiRegexOf, planLogql, selectLines } from './testing/logqlEval';
@@ -146,6 +146,42 @@ describe('deploys and restarts as annotations (item 10)', () => {
     expect(lines[0]!.labels.service_instance_id).toBe(runtimeInfoId);
   });
 
+  /** Title and text as Grafana's Loki data source renders them (renderLegendFormat over the line's labels). */
+  const rendered = (a: (typeof layers)[number], from: ReceivedEntry[]) =>
+    selectLines(planLogql(interpolate(a.expr, [runtimeInfoId!])), from).map((l) => [
+      data.renderLegendFormat(a.titleFormat, l.labels),
+      data.renderLegendFormat(a.textFormat, l.labels),
+    ]);
+  const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const textOf = (version: string) =>
+    expect.stringMatching(
+      new RegExp(`^${escapeRe(`${runtimeInfoId} · ${version}Node.js ${process.version} · up `)}\\d+(\\.\\d+)? s$`)
+    );
+
+  it('Grafana shows each deploy marker with its version: "start 1.4.2…", "stop 1.4.2… (shutdown)"', () => {
+    const deploys = layers.find((a) => a.name === 'Deploys and restarts')!;
+    expect(rendered(deploys, entries)).toEqual([
+      [`start ${SERVICE_VERSION}`, textOf(`version ${SERVICE_VERSION} · `)],
+      [`stop ${SERVICE_VERSION} (shutdown)`, textOf(`version ${SERVICE_VERSION} · `)],
+    ]);
+  });
+
+  it('without a known version the markers read "start" and "stop (shutdown)", never a bare label name', () => {
+    const deploys = layers.find((a) => a.name === 'Deploys and restarts')!;
+    const unversioned = entries.map((e) => {
+      const line = JSON.parse(e.line) as Record<string, unknown>;
+      delete line.service_version;
+      return { ...e, line: JSON.stringify(line) };
+    });
+    const shown = rendered(deploys, unversioned);
+    expect(shown).toEqual([
+      ['start', textOf('')],
+      ['stop (shutdown)', textOf('')],
+    ]);
+    // Grafana prints a missing label as its name: none may reach the title or text.
+    expect(shown.flat().join(' ')).not.toMatch(/lifecycle_|service_version|node_version|uptime_seconds/);
+  });
+
   it('a graceful stop is not a crash', () => {
     const crashes = layers.find((a) => a.name === 'Crashes')!;
     const plan = planLogql(interpolate(crashes.expr, [runtimeInfoId!]));
@@ -155,6 +191,7 @@ describe('deploys and restarts as annotations (item 10)', () => {
     const stop = entries.find((e) => e.metadata.lifecycle_phase === 'stop')!;
     const crash = { ...stop, metadata: { ...stop.metadata, lifecycle_reason: 'crash' } };
     expect(selectLines(plan, [crash])).toHaveLength(1);
+    expect(rendered(crashes, [crash])).toEqual([[`crash ${SERVICE_VERSION}`, textOf(`version ${SERVICE_VERSION} · `)]]);
   });
 });
 

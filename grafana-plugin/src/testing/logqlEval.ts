@@ -1,6 +1,6 @@
 // A small LogQL evaluator for tests: parses with Grafana's own grammar (@grafana/lezer-logql) and
 // runs the parts Pulse's queries use — stream selector, label filters, `| json` (bare or with an
-// extraction list), `| unwrap`, `count_over_time` / `max_over_time` and `sum|max by (…)` — over
+// extraction list), `| label_format` (renames, and Go templates' `{{.x}}`, `{{if .x}}…{{else}}…{{end}}`), `| unwrap`, `count_over_time` / `max_over_time` and `sum|max by (…)` — over
 // the entries a Loki receiver got. Loki's semantics where they matter: a missing label is "",
 // label filters see stream labels, structured metadata and what a parser stage extracted.
 import { parser } from '@grafana/lezer-logql';
@@ -15,6 +15,7 @@ export interface Matcher {
 type Stage =
   | { kind: 'filter'; matcher: Matcher }
   | { kind: 'json'; extract?: Record<string, string> }
+  | { kind: 'labelFormat'; formats: Array<{ name: string; rename?: string; template?: string }> }
   | { kind: 'unwrap'; label: string };
 
 export interface LogqlPlan {
@@ -80,6 +81,26 @@ export function planLogql(query: string): LogqlPlan {
         };
         collect(node.getChild('LabelExtractionExpressionList'));
         plan.stages.push({ kind: 'json', extract: Object.keys(extract).length > 0 ? extract : undefined });
+      }
+      if (ref.name === 'LabelFormatExpr') {
+        const formats: Array<{ name: string; rename?: string; template?: string }> = [];
+        const collect = (list: SyntaxNode | null): void => {
+          if (!list) {
+            return;
+          }
+          list.getChildren('LabelsFormat').forEach(collect);
+          for (const m of list.getChildren('LabelFormatMatcher')) {
+            const [name, source] = m.getChildren('Identifier');
+            const str = m.getChild('String');
+            formats.push(
+              str
+                ? { name: text(query, name!), template: logqlStringValue(text(query, str)) }
+                : { name: text(query, name!), rename: text(query, source!) }
+            );
+          }
+        };
+        collect(node.getChild('LabelsFormat'));
+        plan.stages.push({ kind: 'labelFormat', formats });
       }
       if (ref.name === 'UnwrapExpr' && node.getChild('Unwrap')) {
         plan.stages.push({ kind: 'unwrap', label: text(query, node.getChild('Identifier')!) });
@@ -148,6 +169,19 @@ export function selectLines(plan: LogqlPlan, entries: EntryLike[]): SelectedLine
             }
           }
         }
+      } else if (stage.kind === 'labelFormat') {
+        // Loki: every template of one stage sees the labels as they were before it.
+        const before = { ...labels };
+        for (const f of stage.formats) {
+          if (f.rename !== undefined) {
+            if (f.rename in labels) {
+              labels[f.name] = labels[f.rename]!;
+              delete labels[f.rename];
+            }
+          } else {
+            labels[f.name] = renderGoTemplate(f.template!, before);
+          }
+        }
       } else {
         value = Number(labels[stage.label]);
         if (labels[stage.label] === undefined || Number.isNaN(value)) {
@@ -162,6 +196,62 @@ export function selectLines(plan: LogqlPlan, entries: EntryLike[]): SelectedLine
     if (kept) {
       out.push({ entry, labels, value });
     }
+  }
+  return out;
+}
+
+/** A LogQL string literal's value: `"…"` with Go escapes (JSON's, for what Pulse writes) or a raw `…`. */
+function logqlStringValue(literal: string): string {
+  return literal.startsWith('`') ? literal.slice(1, -1) : (JSON.parse(literal) as string);
+}
+
+/**
+ * The Go text/template subset Pulse's `label_format`s use, as Loki runs it (`missingkey=zero`: a
+ * missing label is empty): text, `{{.label}}`, `{{if .label}}…{{else}}…{{end}}`. Anything else
+ * throws, so a query using more than this evaluator knows fails its test instead of passing.
+ */
+export function renderGoTemplate(template: string, labels: Record<string, string>): string {
+  let out = '';
+  // One entry per open `if`: whether its branch being read is taken.
+  const branches: Array<{ taken: boolean }> = [];
+  const on = () => branches.every((b) => b.taken);
+  let at = 0;
+  while (at < template.length) {
+    const open = template.indexOf('{{', at);
+    if (open < 0) {
+      if (on()) {
+        out += template.slice(at);
+      }
+      break;
+    }
+    if (on()) {
+      out += template.slice(at, open);
+    }
+    const close = template.indexOf('}}', open);
+    if (close < 0) {
+      throw new Error(`unclosed action in template ${JSON.stringify(template)}`);
+    }
+    const action = template.slice(open + 2, close).trim();
+    at = close + 2;
+    const field = /^\.(\w+)$/.exec(action);
+    const cond = /^if \.(\w+)$/.exec(action);
+    if (field) {
+      if (on()) {
+        out += labels[field[1]!] ?? '';
+      }
+    } else if (cond) {
+      branches.push({ taken: (labels[cond[1]!] ?? '') !== '' });
+    } else if (action === 'else' && branches.length > 0) {
+      const b = branches[branches.length - 1]!;
+      b.taken = !b.taken;
+    } else if (action === 'end' && branches.length > 0) {
+      branches.pop();
+    } else {
+      throw new Error(`template action {{${action}}} is not handled by this evaluator`);
+    }
+  }
+  if (branches.length > 0) {
+    throw new Error(`unclosed {{if}} in template ${JSON.stringify(template)}`);
   }
   return out;
 }
