@@ -77,6 +77,50 @@ describe('excluded paths', () => {
     }
     expect(disagreements).toEqual([]);
   });
+
+  it('answers as the RegExp-compiled globs did for globs longer than one 32-position word, and non-ASCII ones', () => {
+    const toRegExp = (glob: string): RegExp =>
+      new RegExp(
+        '^(?:' +
+          glob
+            .split('**')
+            .map((part) =>
+              part
+                .split('*')
+                .map((t) => t.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+                .join('[^/]*'),
+            )
+            .join('.*') +
+          ')/?$',
+      );
+    const globs = [
+      '/a/' + 'b/'.repeat(20) + '*', // 43 positions: the accepting one in the second word
+      '/**/' + 'x*'.repeat(20) + '/**/é', // stars straddling the word boundary
+      '/' + 'ab'.repeat(31) + '*/c', // a star at position 63
+      '/ü/*/ß**',
+    ];
+    const alphabet = ['/', 'a', 'b', 'x', 'c', 'é', 'ü', 'ß'];
+    let seed = 11;
+    const random = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+    const disagreements: string[] = [];
+    for (const glob of globs) {
+      const mine = compileExcludedPaths([glob])!;
+      const theirs = toRegExp(glob);
+      // Random paths, and random edits of paths the glob matches (so matches are tried, not only misses).
+      const near = glob.replace(/\*+/g, () => alphabet.slice(1, 1 + random(3)).join(''));
+      for (let k = 0; k < 3000; k++) {
+        const path =
+          k % 2 === 0
+            ? '/' + Array.from({ length: random(70) }, () => alphabet[random(alphabet.length)]).join('')
+            : near.slice(0, random(near.length + 1)) +
+              (random(2) === 0 ? '/' : '') +
+              near.slice(random(near.length + 1));
+        if (mine(path) !== theirs.test(path)) disagreements.push(`${glob} ${path}`);
+      }
+      expect({ glob, near: mine(near) }).toEqual({ glob, near: theirs.test(near) });
+    }
+    expect(disagreements).toEqual([]);
+  });
 });
 
 describe('method normalisation', () => {
