@@ -30,6 +30,7 @@ const committed: Dashboard[] = fs
 const PARSE_VALUES: Record<string, string> = {
   job: 'demo',
   instance: 'demo:3000',
+  instance_id: 'demo-host:4242',
   __rate_interval: '1m',
   __range: '1h',
   __auto: '1m',

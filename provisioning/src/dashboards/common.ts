@@ -29,6 +29,26 @@ export const SERVICE_VARIABLES: LabelVariable[] = [
   },
 ];
 
+/**
+ * Hidden, on dashboards with Loki panels: the process ids (`service_instance_id`) of the selected
+ * instances, from pulse_runtime_info, which carries both. Loki's events name their process, not
+ * the scrape address Prometheus calls `instance`: this is how the instance picker narrows them
+ * (the app's `instance_id` variable, same name). Always "All" of what the pickers above select.
+ */
+export const INSTANCE_ID_VARIABLE: LabelVariable = {
+  name: 'instance_id',
+  label: 'Instance ids',
+  query: `label_values(${runtimeInfo}${promql.selector({
+    [ENV]: { regex: `$${ENV}` },
+    [TARGET_LABELS.job]: { regex: `$${TARGET_LABELS.job}` },
+    [TARGET_LABELS.instance]: { regex: `$${TARGET_LABELS.instance}` },
+  })}, ${catalog.LOG_METADATA.instance satisfies (typeof catalog.pulseRuntimeInfo.labelNames)[number]})`,
+  hidden: true,
+};
+
+/** The service variables plus the hidden instance ids: for dashboards with Loki panels. */
+export const SERVICE_AND_LOG_VARIABLES: LabelVariable[] = [...SERVICE_VARIABLES, INSTANCE_ID_VARIABLE];
+
 /** `{job=~"$job", instance=~"$instance"}`: what every PromQL panel of a service dashboard selects. */
 export const SERVICE_SELECTOR = promql.variableSelector([TARGET_LABELS.job, TARGET_LABELS.instance]);
 
@@ -37,8 +57,14 @@ export function over(by?: readonly string[]): { selector: promql.Selector; windo
   return { selector: SERVICE_SELECTOR, window: promql.GRAFANA_RATE_INTERVAL, ...(by ? { by } : {}) };
 }
 
-/** The Loki side of the same selection: Loki's `service_name` is Prometheus's `job` (multi-value: a regex). */
-export const SERVICE_LOG_SCOPE = { service: { regex: `$${TARGET_LABELS.job}` } };
+/**
+ * The Loki side of the same selection: Loki's `service_name` is Prometheus's `job` (multi-value: a
+ * regex), and the selected instances are their process ids (`| service_instance_id=~"$instance_id"`).
+ */
+export const SERVICE_LOG_SCOPE = {
+  service: { regex: `$${TARGET_LABELS.job}` },
+  instance: { regex: `$${INSTANCE_ID_VARIABLE.name}` },
+};
 
 /** Legend templates. */
 export const legend = (...labels: string[]): string => labels.map((l) => `{{${l}}}`).join(' ');

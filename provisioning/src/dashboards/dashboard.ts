@@ -9,6 +9,7 @@ import {
   DatasourceVariableBuilder,
   QueryVariableBuilder,
   RowBuilder,
+  VariableHide,
   VariableRefresh,
   VariableSort,
   type Dashboard,
@@ -27,6 +28,8 @@ export interface LabelVariable {
   label: string;
   /** Grafana's Prometheus variable query, e.g. `label_values(up, job)`. */
   query: string;
+  /** Not shown: derived from the others (always "All" of its values). */
+  hidden?: boolean;
 }
 
 export interface DashboardSpec {
@@ -53,7 +56,7 @@ function datasourceVariable(source: Source): cog.Builder<VariableModel> {
 }
 
 function labelVariable(v: LabelVariable): cog.Builder<VariableModel> {
-  return new QueryVariableBuilder(v.name)
+  const builder = new QueryVariableBuilder(v.name)
     .label(v.label)
     .datasource(datasourceRef('prometheus'))
     .query(v.query)
@@ -63,6 +66,7 @@ function labelVariable(v: LabelVariable): cog.Builder<VariableModel> {
     .multi(true)
     .includeAll(true)
     .current({ selected: true, text: 'All', value: '$__all' });
+  return v.hidden ? builder.hide(VariableHide.HideVariable) : builder;
 }
 
 export function buildDashboard(spec: DashboardSpec): Dashboard {

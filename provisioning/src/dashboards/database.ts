@@ -2,7 +2,7 @@
 import { DASHBOARD_UIDS } from '../names';
 import { catalog, logql, promql } from '../queries';
 import { buildDashboard } from './dashboard';
-import { appLink, legend, over, SERVICE_LOG_SCOPE, SERVICE_SELECTOR, SERVICE_VARIABLES } from './common';
+import { appLink, legend, over, SERVICE_LOG_SCOPE, SERVICE_AND_LOG_VARIABLES, SERVICE_SELECTOR } from './common';
 import { logs, table, timeseries } from './panels';
 
 const { TARGET_LABELS } = promql;
@@ -26,7 +26,7 @@ export function databaseDashboard() {
       'Database operations by operation and table (rate, p95, failures), slow queries, N+1 findings per route and connection pools (pg, mysql2, knex).',
     appPage: 'database',
     sources: ['prometheus', 'loki'],
-    variables: SERVICE_VARIABLES,
+    variables: SERVICE_AND_LOG_VARIABLES,
     rows: [
       {
         title: 'Operations',

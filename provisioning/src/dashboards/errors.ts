@@ -3,7 +3,7 @@
 import { DASHBOARD_UIDS } from '../names';
 import { catalog, logql, promql } from '../queries';
 import { buildDashboard } from './dashboard';
-import { appLink, legend, over, SERVICE_LOG_SCOPE, SERVICE_SELECTOR, SERVICE_VARIABLES } from './common';
+import { appLink, legend, over, SERVICE_LOG_SCOPE, SERVICE_AND_LOG_VARIABLES, SERVICE_SELECTOR } from './common';
 import { logs, table, timeseries } from './panels';
 
 const { LOG_METADATA, LOKI_LABELS } = logql;
@@ -20,7 +20,7 @@ export function errorsDashboard() {
       'Captured errors by type and route, error groups (fingerprints) with links to the app, the error and slow-request events in Loki, log volume and log shipping health.',
     appPage: 'errors',
     sources: ['prometheus', 'loki'],
-    variables: SERVICE_VARIABLES,
+    variables: SERVICE_AND_LOG_VARIABLES,
     rows: [
       {
         title: 'Errors',

@@ -2,7 +2,7 @@
 import { DASHBOARD_UIDS } from '../names';
 import { catalog, logql, promql } from '../queries';
 import { buildDashboard } from './dashboard';
-import { appLink, legend, over, SERVICE_LOG_SCOPE, SERVICE_SELECTOR, SERVICE_VARIABLES } from './common';
+import { appLink, legend, over, SERVICE_LOG_SCOPE, SERVICE_AND_LOG_VARIABLES, SERVICE_SELECTOR } from './common';
 import { logs, table, timeseries } from './panels';
 
 const { TARGET_LABELS } = promql;
@@ -19,7 +19,7 @@ export function runtimeDashboard() {
       'Node.js runtime per instance: event-loop utilisation and delay, CPU, memory and heap, GC pauses, leak heuristic, handles, versions and restarts.',
     appPage: 'runtime',
     sources: ['prometheus', 'loki'],
-    variables: SERVICE_VARIABLES,
+    variables: SERVICE_AND_LOG_VARIABLES,
     rows: [
       {
         title: 'Event loop and CPU',
