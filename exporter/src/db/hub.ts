@@ -5,7 +5,7 @@
 // builds of Pulse, if both get loaded, share one hub instead of patching twice.
 
 /** OpenTelemetry `db.system.name` values Pulse records. */
-export type DbSystem = 'postgresql' | 'mysql';
+export type DbSystem = 'postgresql' | 'mysql' | 'redis';
 
 /** One operation in flight. `end` may be called more than once; only the first call counts. */
 export interface QueryObservation {
@@ -44,10 +44,11 @@ interface Hub {
 const HUB_KEY = Symbol.for('pulse.db.hub.v1');
 const holder = globalThis as { [HUB_KEY]?: Hub };
 const hub: Hub = (holder[HUB_KEY] ??= {
-  recorders: { postgresql: [], mysql: [] },
+  recorders: { postgresql: [], mysql: [], redis: [] },
   knexListeners: [],
   changeListeners: [],
 });
+hub.recorders.redis ??= []; // a hub made by an older copy of Pulse in the same process
 
 /** The live list of recorders for a system (drivers keep the reference and check its length). */
 export function recordersFor(system: DbSystem): readonly SystemRecorder[] {

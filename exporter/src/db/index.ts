@@ -10,10 +10,20 @@ import { isKnexModule, knexClientOf, knexSystem, patchKnexModule, trackKnexPool 
 import { instrumentMysql2Target, isMysql2Module, patchMysql2Module } from './mysql2';
 import { RequestQueryTracker } from './n-plus-one';
 import type { DriverSwitch } from './options';
+import { ioredisPublishes, isIoredisClient, isIoredisModule, patchIoredisModule, trackIoredisClient } from './ioredis';
+import {
+  isNodeRedisClient,
+  isNodeRedisModule,
+  nodeRedisPublishes,
+  patchNodeRedisModule,
+  trackNodeRedisClient,
+} from './node-redis';
 import { instrumentPgTarget, isPgModule, patchPgModule } from './pg';
 import { registerPoolGauges } from './pool-metrics';
 import type { DbRecording } from './query-recorder';
 import { DbSystemRecorder, createDurationHistogram } from './query-recorder';
+import { QueryShapes } from './query-shapes';
+import { RedisCommandShapes, redisErrorTypeOf } from './redis-commands';
 import { SlowQueryLog } from './slow-queries';
 
 /** What `pulse.instrument()` recognised. */
@@ -26,7 +36,11 @@ export type InstrumentedKind =
   | 'mysql2 pool cluster'
   | 'mysql2 connection'
   | 'knex module'
-  | 'knex';
+  | 'knex'
+  | 'ioredis module'
+  | 'ioredis client'
+  | 'redis module'
+  | 'redis client';
 
 export interface InstrumentOptions {
   /** `db_client_connection_pool_name` of this pool; default `host:port/database`. */
@@ -37,19 +51,23 @@ export interface InstrumentOptions {
 export interface DbApi {
   /**
    * Records the queries (and pool, for a pool) of a pg Pool or Client, a mysql2 pool, pool
-   * cluster or connection, a knex instance, or a driver module — for when the `db` options cannot
-   * find it (bundled apps, unusual layouts). Returns what it recognised; throws a TypeError for
-   * anything else (a setup mistake, reported at setup time).
+   * cluster or connection, a knex instance, an ioredis or node-redis client (its connection
+   * state; its commands come from the client's channels), or a driver module — for when the `db`
+   * options cannot find it (bundled apps, unusual layouts). Returns what it recognised; throws a
+   * TypeError for anything else (a setup mistake, reported at setup time).
    */
   instrument(target: unknown, options?: InstrumentOptions): InstrumentedKind;
 }
 
 /** mysql2 published its TracingChannels in 3.20.0. */
 const MYSQL2_CHANNELS_SINCE: [number, number] = [3, 20];
+/** ioredis published its TracingChannels in 5.11.0, node-redis (`redis`, `@redis/client`) in 5.12.0. */
+const IOREDIS_CHANNELS_SINCE = '5.11.0';
+const NODE_REDIS_CHANNELS_SINCE = '5.12.0';
 
 /**
  * Creates the db signal: query duration histograms, per-route query counts, the slow query log,
- * N+1 detection and pool gauges for pg, mysql2 and knex.
+ * N+1 detection and pool gauges for pg, mysql2 and knex, ioredis and node-redis.
  */
 export function createDbSignal(core: PulseCore): { api: DbApi } {
   const options = core.options.db;
@@ -75,7 +93,10 @@ export function createDbSignal(core: PulseCore): { api: DbApi } {
   const recorders: Partial<Record<DbSystem, DbSystemRecorder>> = {};
   const track = (system: DbSystem): void => {
     if (recorders[system] !== undefined) return;
-    const recorder = new DbSystemRecorder(system, system === 'mysql' ? 'mysql' : 'postgresql', recording);
+    const recorder =
+      system === 'redis'
+        ? new DbSystemRecorder(system, new RedisCommandShapes(), recording, redisErrorTypeOf)
+        : new DbSystemRecorder(system, new QueryShapes(system, options.sqlCacheSize), recording);
     recorders[system] = recorder;
     addRecorder(system, recorder);
   };
@@ -89,6 +110,27 @@ export function createDbSignal(core: PulseCore): { api: DbApi } {
     }
     patchMysql2Module(mod);
   };
+
+  /** Warns about a copy too old to publish channels, then wraps its connect for the connection gauges. */
+  const enableRedisModule = (
+    mod: unknown,
+    filename: string | undefined,
+    packageName: string,
+    since: string,
+    publishes: (mod: unknown) => boolean,
+    patch: (mod: unknown) => void,
+  ): void => {
+    if (!publishes(mod)) {
+      const version = packageVersion(filename, packageName) ?? '(this version)';
+      warn(`${packageName} ${version} publishes no tracing channels: Pulse records its commands from ${since} on`);
+    }
+    patch(mod);
+  };
+
+  const enableIoredis = (mod: unknown, filename: string | undefined): void =>
+    enableRedisModule(mod, filename, 'ioredis', IOREDIS_CHANNELS_SINCE, ioredisPublishes, patchIoredisModule);
+  const enableNodeRedis = (mod: unknown, filename: string | undefined, name: string): void =>
+    enableRedisModule(mod, filename, name, NODE_REDIS_CHANNELS_SINCE, nodeRedisPublishes, patchNodeRedisModule);
 
   /** A knex client met for the first time: its driver and pool. */
   const onKnexClient = (client: object): void => {
@@ -145,6 +187,41 @@ export function createDbSignal(core: PulseCore): { api: DbApi } {
     },
   );
 
+  enable(
+    options.ioredis,
+    () => {
+      track('redis');
+      for (const found of findModules('ioredis', 'built/index.js')) {
+        enableIoredis(found.exports, found.filename);
+      }
+    },
+    (mod) => {
+      if (!isIoredisModule(mod))
+        throw new PulseConfigError('db.ioredis', 'expected true, false or the ioredis module (require("ioredis"))');
+      track('redis');
+      enableIoredis(mod, filenameOf(mod));
+    },
+  );
+  enable(
+    options.redis,
+    () => {
+      track('redis');
+      for (const name of ['redis', '@redis/client']) {
+        for (const found of findModules(name, 'dist/index.js')) {
+          enableNodeRedis(found.exports, found.filename, name);
+        }
+      }
+    },
+    (mod) => {
+      if (!isNodeRedisModule(mod))
+        throw new PulseConfigError('db.redis', 'expected true, false or the node-redis module (require("redis"))');
+      track('redis');
+      const filename = filenameOf(mod);
+      const name = filename?.includes('@redis') === true ? '@redis/client' : 'redis';
+      enableNodeRedis(mod, filename, name);
+    },
+  );
+
   core.onShutdown(() => {
     removeKnexListener(onKnexClient);
     for (const [system, recorder] of Object.entries(recorders)) removeRecorder(system as DbSystem, recorder);
@@ -177,8 +254,28 @@ export function createDbSignal(core: PulseCore): { api: DbApi } {
         track('mysql');
         return mysql2;
       }
+      if (isIoredisModule(target)) {
+        track('redis');
+        patchIoredisModule(target);
+        return 'ioredis module';
+      }
+      if (isIoredisClient(target)) {
+        track('redis');
+        trackIoredisClient(target as object, name);
+        return 'ioredis client';
+      }
+      if (isNodeRedisModule(target)) {
+        track('redis');
+        patchNodeRedisModule(target);
+        return 'redis module';
+      }
+      if (isNodeRedisClient(target)) {
+        track('redis');
+        trackNodeRedisClient(target as object, name);
+        return 'redis client';
+      }
       throw new TypeError(
-        'pulse.instrument(): expected a pg Pool, Client or module, a mysql2 pool, cluster, connection or module, or a knex instance',
+        'pulse.instrument(): expected a pg Pool, Client or module, a mysql2 pool, cluster, connection or module, a knex instance, or an ioredis or node-redis client or module',
       );
     },
   };

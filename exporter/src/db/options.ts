@@ -40,7 +40,11 @@ export interface DbOptions {
   mysql2?: DriverSwitch;
   /** Instrument knex (3.x): its queries are recorded once, by the driver it runs on; knex adds its pool. Default false. */
   knex?: DriverSwitch;
-  /** Slow query log; `false` turns it off. */
+  /** Instrument ioredis (≥ 5.11, through its diagnostics_channel TracingChannels): commands, MULTI, connections. Default false. */
+  ioredis?: DriverSwitch;
+  /** Instrument node-redis (`redis` ≥ 5.12, through its diagnostics_channel TracingChannels): commands, MULTI, connections. Default false. */
+  redis?: DriverSwitch;
+  /** Slow query log (slow Redis commands too); `false` turns it off. */
   slowQueries?: SlowQueryOptions | false;
   /** N+1 detection; `false` turns it off (per-route query counts stay). */
   nPlusOne?: NPlusOneOptions | false;
@@ -56,6 +60,8 @@ export const dbOptionsSchema = object({
   pg: driverSwitch,
   mysql2: driverSwitch,
   knex: driverSwitch,
+  ioredis: driverSwitch,
+  redis: driverSwitch,
   slowQueries: anyOf(
     object({
       thresholdMs: num({ min: 0, max: 3_600_000, unit: 'ms' }),
@@ -80,6 +86,8 @@ export interface ResolvedDbOptions {
   pg: DriverSwitch;
   mysql2: DriverSwitch;
   knex: DriverSwitch;
+  ioredis: DriverSwitch;
+  redis: DriverSwitch;
   slowQueries: Required<SlowQueryOptions> | false;
   nPlusOne: Required<NPlusOneOptions> | false;
   maxEventsPerSecond: number;
@@ -116,6 +124,8 @@ export function resolveDbOptions(input: DbOptions | undefined): ResolvedDbOption
     pg: o.pg ?? false,
     mysql2: o.mysql2 ?? false,
     knex: o.knex ?? false,
+    ioredis: o.ioredis ?? false,
+    redis: o.redis ?? false,
     slowQueries:
       slow === false
         ? false

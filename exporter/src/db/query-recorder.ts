@@ -9,9 +9,7 @@ import { checkoutIssuedAt } from './checkout';
 import { errorTypeOf } from './error-type';
 import type { DbSystem, QueryObservation, SystemRecorder } from './hub';
 import type { PatternRuns, RequestQueryTracker } from './n-plus-one';
-import type { SqlDialect } from './normalise-sql';
 import type { QueryShape } from './query-shapes';
-import { QueryShapes } from './query-shapes';
 import type { SlowQueryLog } from './slow-queries';
 
 // What happens to every query, whatever the driver: the hot path. At start: one cache lookup for
@@ -20,6 +18,11 @@ import type { SlowQueryLog } from './slow-queries';
 // Optional work (caller stacks, parameters) is decided once, at construction.
 
 /** The pieces of one Pulse instance's db signal that every system recorder shares. */
+/** Turns what a driver announced (SQL text, a Redis command name) into its shape. */
+export interface ShapeSource {
+  of(text: string): QueryShape;
+}
+
 export interface DbRecording {
   readonly core: PulseCore;
   readonly duration: Histogram;
@@ -57,7 +60,6 @@ class Observation implements QueryObservation {
 }
 
 export class DbSystemRecorder implements SystemRecorder {
-  private readonly shapes: QueryShapes;
   private readonly connectShape: QueryShape = { ...CONNECT_SHAPE };
   private readonly timeOrigin = performance.timeOrigin;
   private readonly captureCaller: boolean;
@@ -67,10 +69,10 @@ export class DbSystemRecorder implements SystemRecorder {
 
   constructor(
     readonly system: DbSystem,
-    dialect: SqlDialect,
+    private readonly shapes: ShapeSource,
     private readonly recording: DbRecording,
+    private readonly errorType: (error: unknown) => string = errorTypeOf,
   ) {
-    this.shapes = new QueryShapes(dialect, recording.sqlCacheSize);
     const slow = recording.slowQueries;
     this.captureCaller = slow?.captureCaller ?? false;
     this.wantsCallSite = this.captureCaller;
@@ -112,7 +114,7 @@ export class DbSystemRecorder implements SystemRecorder {
       const ms = now - obs.startTime;
       const { shape, ctx } = obs;
       const failed = error !== undefined && error !== null;
-      const errorType = failed ? errorTypeOf(error) : '';
+      const errorType = failed ? this.errorType(error) : '';
       const series = failed ? this.errorSeries(shape, errorType) : (shape.okSeries ?? this.okSeries(shape));
       if (ctx !== undefined && this.recording.exemplars) {
         series.observeWithExemplar(ms / 1000, ctx.traceId, this.timeOrigin + now);

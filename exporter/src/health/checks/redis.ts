@@ -1,3 +1,4 @@
+import { withoutRecording } from '../../db/hub';
 import type { RedisCheckOptions } from '../options';
 import type { HealthCheck, HealthCheckResult } from '../types';
 
@@ -21,7 +22,9 @@ export function redisCheck(name: string, options: RedisCheckOptions): HealthChec
     timeout: options.timeout,
     readiness: options.readiness,
     async check(): Promise<HealthCheckResult> {
-      const reply = await client.ping();
+      // Not the application's traffic: the db signal does not record it (while connected, both
+      // clients announce the PING synchronously, inside withoutRecording).
+      const reply = await withoutRecording(() => client.ping());
       const details: Record<string, unknown> = {};
       if (typeof client.status === 'string') details.status = client.status;
       if (typeof client.isReady === 'boolean') details.ready = client.isReady;
