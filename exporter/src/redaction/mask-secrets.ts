@@ -140,6 +140,7 @@ function secretPair(text: string, i: number, j: number, secretName: RegExp): Rep
   if (sep !== COLON && sep !== EQUALS) return undefined;
   if (sep === COLON && text.charCodeAt(k + 1) === SLASH && text.charCodeAt(k + 2) === SLASH) return undefined; // a URL
   k = skipBlanks(text, k + 1);
+  if (text.startsWith(REDACTED, k)) return alreadyMasked(k); // a stack masked again after its header
   const c = text.charCodeAt(k);
   if (c === QUOTE || c === APOS) {
     const close = closingQuote(text, k + 1, c);
@@ -161,6 +162,9 @@ function secretPair(text: string, i: number, j: number, secretName: RegExp): Rep
   return { start: k, end: e, text: quotedName && sep === COLON ? `"${REDACTED}"` : REDACTED };
 }
 
+/** Masked text masked again stays as it was (`[REDACTED]`, not `[REDACTED]]` or a masked scheme). */
+const alreadyMasked = (start: number): Replacement => ({ start, end: start + REDACTED.length, text: REDACTED });
+
 function closingQuote(text: string, from: number, quote: number): number {
   for (let k = from; k < text.length; k++) {
     const c = text.charCodeAt(k);
@@ -177,6 +181,7 @@ function schemeCredential(text: string, i: number, j: number): Replacement | und
   if (j - i > 9 || !AUTH_SCHEMES.has(text.slice(i, j).toLowerCase())) return undefined;
   const start = skipBlanks(text, j);
   if (start === j) return undefined;
+  if (text.startsWith(REDACTED, start)) return alreadyMasked(start);
   let e = start;
   while (e < text.length && is(CREDENTIAL, text.charCodeAt(e))) e++;
   return e - start >= 6 ? { start, end: e, text: REDACTED } : undefined;
