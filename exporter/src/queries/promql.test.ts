@@ -151,6 +151,7 @@ describe('every builder on real Prometheus', () => {
     ['dependencyAvailabilityOrFull', q.dependencyAvailabilityOrFull(o)],
     ['dependencyRate', q.dependencyRate(o)],
     ['logDropRate', q.logDropRate(o)],
+    ['logUnconfirmedRate', q.logUnconfirmedRate(o)],
     ['probeSuccess', q.probeSuccess(sel)],
     ['probeDuration', q.probeDuration(sel)],
     ['certExpiryDays', q.certExpiryDays(sel)],

@@ -332,6 +332,14 @@ export function logDropRate(o: AggregateOptions = {}): string {
   return sumRate(pulseLogEvents.name, o, { outcome: 'dropped' });
 }
 
+/**
+ * Log events pushed but never confirmed, per second (`outcome="unknown"`: the push timed out, so
+ * Loki may or may not have stored them); shown beside the drops.
+ */
+export function logUnconfirmedRate(o: AggregateOptions = {}): string {
+  return sumRate(pulseLogEvents.name, o, { outcome: 'unknown' });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Blackbox probes (uptime checks)
 
@@ -470,6 +478,7 @@ export const promqlQueries = {
   dependencyAvailabilityOrFull,
   dependencyRate,
   logDropRate,
+  logUnconfirmedRate,
   probeSuccess,
   probeDuration,
   certExpiryDays,

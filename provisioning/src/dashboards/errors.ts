@@ -124,9 +124,12 @@ export function errorsDashboard() {
           timeseries({
             title: 'Log shipping: dropped events',
             description:
-              'Events that never reached Loki, per second, by reason (rejected, buffer full, retries exhausted…).',
+              'Events that never reached Loki, per second, by reason (rejected, buffer full, retries exhausted…); beside them "unknown": pushes that timed out, which Loki may have stored.',
             source: 'prometheus',
-            queries: [{ expr: promql.logDropRate(over([REASON])), legend: legend(REASON) }],
+            queries: [
+              { expr: promql.logDropRate(over([REASON])), legend: `dropped: ${legend(REASON)}` },
+              { expr: promql.logUnconfirmedRate(over([REASON])), legend: `unknown: ${legend(REASON)}` },
+            ],
             unit: 'ops',
           }),
           timeseries({
