@@ -32,6 +32,14 @@ describe('createPulse options', () => {
     expect(err.message).toMatch(/did you mean "http.excludePaths"/);
   });
 
+  it('lists what an object accepts when nothing is near the unknown option', () => {
+    // Both auth shapes at once: the one with username and password is meant, bearerToken is the stray key.
+    const err = errorOf({ serviceName: 'a', metrics: { auth: { bearerToken: 't', username: 'u', password: 'p' } } });
+    expect(err.message).toBe(
+      'Pulse option "metrics.auth.bearerToken": unknown option; accepted here: username, password',
+    );
+  });
+
   it('names the element of an array that has the wrong type', () => {
     const err = errorOf({ serviceName: 'a', http: { excludePaths: ['/ok', 5] } });
     expect(err.path).toBe('http.excludePaths[1]');

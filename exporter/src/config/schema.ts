@@ -238,7 +238,7 @@ export function object<S extends Shape>(
           const guess = closest(k, keys);
           throw new PulseConfigError(
             at(k),
-            `unknown option${guess ? `; did you mean "${at(guess)}"?` : ''} Accepted here: ${keys.join(', ')}`,
+            `unknown option${guess ? `; did you mean "${at(guess)}"? Accepted` : '; accepted'} here: ${keys.join(', ')}`,
           );
         }
       }
