@@ -143,7 +143,7 @@ export function runtimeDashboard() {
           }),
           table({
             title: 'Versions',
-            description: 'Node.js and Pulse versions per instance.',
+            description: 'The service version (service_version, when known), Node.js and Pulse versions per instance.',
             source: 'prometheus',
             queries: [
               { expr: promql.gaugeValue(catalog.pulseRuntimeInfo, { selector: SERVICE_SELECTOR }), instant: true },

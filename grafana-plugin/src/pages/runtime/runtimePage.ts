@@ -19,7 +19,8 @@ export const runtimePage = definePage({
       row(
         160,
         tablePanel('Instances', [q.info()], {
-          description: 'Node.js and Pulse versions per instance (pulse_runtime_info).',
+          description:
+            'The service version (service_version, when known), Node.js and Pulse versions per instance (pulse_runtime_info).',
           columns: [],
           hide: ['__name__', 'Value'],
         }),
