@@ -127,10 +127,11 @@ export function slowRounds(baseline, { factor = 1.25 } = {}) {
  * Verdict on per-round ratios (variant / baseline, each round paired): the median is a headline
  * figure only when the rounds agree. Spread = interquartile range of the ratios, in percent of
  * the baseline (ratios 1.10 and 1.14 as quartiles: 4 %). Over `maxSpread` (percent), or with
- * fewer than `minRounds` rounds, the run cannot tell.
+ * fewer than `minRounds` rounds (quartiles of 3 or 4 values agree by chance too often), the run
+ * cannot tell.
  * @returns {{ ok: boolean, n: number, median: number, q1: number, q3: number, spread: number, reason: string|null }}
  */
-export function ratioVerdict(ratios, { maxSpread, minRounds = 3 }) {
+export function ratioVerdict(ratios, { maxSpread, minRounds = 5 }) {
   const finite = ratios.filter((r) => Number.isFinite(r));
   const { q1, median: med, q3, n } = quartiles(finite);
   // Rounded to 1e-6 %: 1.03 - 1.01 must be 2 %, not 2.0000000000000018 %.

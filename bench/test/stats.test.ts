@@ -59,19 +59,20 @@ describe('ratioVerdict', () => {
     expect(verdictText(v, () => 'headline')).toBe('cannot tell: spread 25.0% > threshold 5%');
   });
 
-  it('cannot tell from too few rounds, however close they are', () => {
-    const v = ratioVerdict([1.1, 1.1], { maxSpread: 5 });
+  it('cannot tell from too few rounds, however close they are (5 by default)', () => {
+    const v = ratioVerdict([1.1, 1.1, 1.1, 1.1], { maxSpread: 5 });
     expect(v.ok).toBe(false);
-    expect(v.reason).toBe('2 usable rounds < 3');
+    expect(v.reason).toBe('4 usable rounds < 5');
+    expect(ratioVerdict([1.1, 1.1], { maxSpread: 5, minRounds: 2 }).ok).toBe(true);
   });
 
   it('ignores rounds without a figure (a variant that failed in that round)', () => {
-    const v = ratioVerdict([1.1, NaN, 1.11, 1.12, Infinity], { maxSpread: 5 });
+    const v = ratioVerdict([1.1, NaN, 1.11, 1.12, Infinity], { maxSpread: 5, minRounds: 3 });
     expect(v.n).toBe(3);
     expect(v.ok).toBe(true);
   });
 
   it('treats a spread exactly at the threshold as agreeing', () => {
-    expect(ratioVerdict([1.0, 1.02, 1.04], { maxSpread: 2 }).ok).toBe(true);
+    expect(ratioVerdict([1.0, 1.01, 1.02, 1.03, 1.04], { maxSpread: 2 }).ok).toBe(true);
   });
 });
