@@ -56,9 +56,10 @@ export const LOG_METADATA_KEYS = Object.values(LOG_METADATA);
 export const LOG_TAG_PREFIX = 'tag_';
 
 /**
- * Fields of a log line that Pulse itself sets: the stream labels, the time, and the metadata only
- * Pulse's events carry. A `pulse.logger` line that sets one is renamed `app_<field>` (and counted
- * in pulse_log_fields_renamed_total), so an app line can never pose as an error or crash event.
+ * Fields of a log line that Pulse itself sets: the stream labels, the time, and every structured
+ * metadata key. A `pulse.logger` line that sets one is renamed `app_<field>` (and counted in
+ * pulse_log_fields_renamed_total), so an app line can never pose as an error or crash event, nor
+ * replace the trace id, route and method of the request it was written in.
  */
 export const RESERVED_LOG_FIELDS = [
   LOKI_LABELS.serviceName,
@@ -73,6 +74,10 @@ export const RESERVED_LOG_FIELDS = [
   LOG_METADATA.lifecyclePhase,
   LOG_METADATA.lifecycleReason,
   LOG_METADATA.instance,
+  LOG_METADATA.traceId,
+  LOG_METADATA.route,
+  LOG_METADATA.method,
+  LOG_METADATA.status,
 ] as const;
 
 /** What a reserved field of an app log line is renamed to. */

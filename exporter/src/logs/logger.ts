@@ -25,21 +25,25 @@ function requestFields(): object {
 
 /**
  * Merges an app log call's fields over the request fields, renaming the fields Pulse reserves
- * (`event_kind: 'error'` becomes `app_event_kind`): the line stays a `log`, never a Pulse event.
+ * (`event_kind: 'error'` becomes `app_event_kind`, `trace_id` `app_trace_id`): the line stays a
+ * `log`, never a Pulse event, and keeps the request's trace id, route and method. Only the app's
+ * fields are renamed (the request's are Pulse's), on a copy: the caller's object is left alone.
  */
 function keepReservedFieldsForPulse(
   onRenamed: (field: string) => void,
 ): (fields: object, requestFields: object) => object {
   return (fields, requestFields) => {
-    const merged = Object.assign(requestFields, fields) as Record<string, unknown>;
+    const app = fields as Record<string, unknown>;
+    let renamed: Record<string, unknown> | undefined;
     for (const field of RESERVED_LOG_FIELDS) {
-      if (field in merged) {
-        merged[APP_FIELD_PREFIX + field] = merged[field];
-        delete merged[field];
+      if (field in app) {
+        renamed ??= Object.assign({}, app);
+        renamed[APP_FIELD_PREFIX + field] = app[field];
+        delete renamed[field];
         onRenamed(field);
       }
     }
-    return merged;
+    return Object.assign(requestFields, renamed ?? app);
   };
 }
 
