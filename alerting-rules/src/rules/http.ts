@@ -1,5 +1,5 @@
 import type { AlertConfig } from '../config';
-import { catalog, promql } from '../queries';
+import { promql } from '../queries';
 import {
   baselineRecordingRules,
   FAST_INTERVAL,

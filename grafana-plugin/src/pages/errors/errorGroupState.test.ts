@@ -1,12 +1,4 @@
-import {
-  classify,
-  EMPTY_ERROR_GROUPS,
-  mute,
-  parseErrorGroupsState,
-  reopen,
-  resolve,
-  unmute,
-} from './errorGroupState';
+import { classify, EMPTY_ERROR_GROUPS, mute, parseErrorGroupsState, reopen, resolve, unmute } from './errorGroupState';
 
 const FP = 'a1b2c3d4e5f60718';
 const T0 = new Date('2026-11-20T10:00:00.000Z');
