@@ -43,14 +43,21 @@ export function resolveServiceVersion(option: string | undefined, mainScript = p
  * are stepped over; the first real one decides. Anything unreadable or odd means no version.
  */
 function manifestVersion(mainScript: string): string | undefined {
+  const version = mainPackage(mainScript)?.manifest.version;
+  return typeof version === 'string' && VERSION.test(version) ? version : undefined;
+}
+
+/** The folder of the package the main script belongs to (found as for its version), or undefined. */
+export function mainPackageDir(mainScript: string | undefined = process.argv[1]): string | undefined {
+  return mainScript === undefined ? undefined : mainPackage(mainScript)?.dir;
+}
+
+function mainPackage(mainScript: string): { dir: string; manifest: Record<string, unknown> } | undefined {
   if (mainScript.split(/[\\/]/).includes('node_modules')) return undefined;
   let dir = dirname(mainScript);
   for (;;) {
     const manifest = readManifest(join(dir, 'package.json'));
-    if (manifest !== undefined && ('version' in manifest || 'name' in manifest)) {
-      const version = manifest.version;
-      return typeof version === 'string' && VERSION.test(version) ? version : undefined;
-    }
+    if (manifest !== undefined && ('version' in manifest || 'name' in manifest)) return { dir, manifest };
     const parent = dirname(dir);
     if (parent === dir) return undefined;
     dir = parent;

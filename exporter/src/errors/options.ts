@@ -1,5 +1,6 @@
 import { PulseConfigError } from '../config/errors';
 import { anyOf, arrayOf, bool, instance, literal, num, object, str } from '../config/schema';
+import { mainPackageDir } from '../config/service-version';
 import { DEFAULT_SECRET_NAME } from '../redaction/secret-names';
 
 // Options of the errors signal: `createPulse({ errors: { … } })`. Validated at createPulse().
@@ -18,7 +19,11 @@ export interface ErrorsOptions {
   maxEventsPerSecond?: number;
   /** Stack frames kept per error (application frames first). Default 20. */
   stackFrames?: number;
-  /** Where the application's code lives: frames outside it or in node_modules are library frames. Default process.cwd(). */
+  /**
+   * Where the application's code lives: frames outside it or in node_modules are library frames,
+   * and app files are named relative to it (in stacks and fingerprints). Default: the folder of
+   * the package.json nearest the main script, else process.cwd().
+   */
   appRoot?: string;
   request?: RequestCaptureOptions;
 }
@@ -110,7 +115,9 @@ export function resolveErrorsOptions(input: ErrorsOptions | undefined): Resolved
     slowRequestQueries: input?.slowRequestQueries ?? 5,
     maxEventsPerSecond: input?.maxEventsPerSecond ?? 200,
     stackFrames: input?.stackFrames ?? 20,
-    appRoot: input?.appRoot ?? process.cwd(),
+    // Not the working directory first: a service manager's (systemd's is `/`) says nothing about
+    // where the app is, and files named relative to it would carry the release folder.
+    appRoot: input?.appRoot ?? mainPackageDir() ?? process.cwd(),
     request: {
       headers,
       secretPattern: new RegExp(secretPattern.source, secretPattern.flags.replace(/[gy]/g, '')),
