@@ -703,7 +703,7 @@ function renderTable(results) {
  * the rounds the machine did not slow (bare's own cost within --slow-factor of its median), each
  * with its spread over rounds, or "cannot tell" when the rounds disagree beyond --max-spread.
  */
-function headline(runs, rounds) {
+function headline(runs, rounds, checks) {
   const out = {};
   for (const l of lines) {
     const mine = runs.filter((r) => r.line === l.line && rounds.includes(r.round));
@@ -727,7 +727,10 @@ function headline(runs, rounds) {
         added.push(a.cpuUsPerReq - b.cpuUsPerReq);
         rpsRatios.push(a.rps / b.rps);
       }
+      const check = checks[`${v}@${l.line}`];
       variants[v] = {
+        // A variant whose route or instrumentation did not answer as expected measured something else.
+        checkFailed: !check || !check.routeOk || check.metricsOk === false,
         cpuRatio: ratioVerdict(cpuRatios, { maxSpread: opts.maxSpread }),
         addedCpuUsPerReq: quartiles(added),
         rpsRatio: ratioVerdict(rpsRatios, { maxSpread: opts.maxSpread }),
@@ -760,6 +763,7 @@ function renderHeadline(h) {
       ...variants.map((v) => {
         const y = x.variants[v];
         if (!y) return 'not run';
+        if (y.checkFailed) return 'no figure: its pre-run check failed';
         return verdictText(
           y.cpuRatio,
           (c) =>
@@ -772,7 +776,9 @@ function renderHeadline(h) {
       name,
       ...variants.map((v) => {
         const y = x.variants[v];
-        return y ? verdictText(y.rpsRatio, (r) => `${fmt(r.median, 3)} ${range(r, 3)}`) : 'not run';
+        if (!y) return 'not run';
+        if (y.checkFailed) return 'no figure: its pre-run check failed';
+        return verdictText(y.rpsRatio, (r) => `${fmt(r.median, 3)} ${range(r, 3)}`);
       }),
     ]);
   }
@@ -941,7 +947,7 @@ async function main() {
     resultsClean[l.line] =
       cleanRounds.length >= 3 && cleanRounds.length < completeRounds.length ? pool(runs, cleanRounds, l.line) : null;
   }
-  const head = headline(runs, completeRounds);
+  const head = headline(runs, completeRounds, checks);
 
   // ------------------------------------------------------------ report
   for (const l of lines) {
