@@ -41,10 +41,10 @@ afterAll(async () => {
 
 const KB64 = 64 * 1024;
 const HOSTILE_VALUES: [string, (tag: string) => string][] = [
-  ['an email local part without a domain', (tag) => `${tag}.` + 'a.'.repeat(KB64 / 2)],
+  ['an email local part without a domain', (tag) => `${tag} ` + 'a.'.repeat(KB64 / 2)],
   ['unterminated quotes with escapes', (tag) => `${tag} ` + ' "\\'.repeat(KB64 / 3)],
   ['dotted digits that are never an IPv4', (tag) => `${tag} ` + '1.1.1.'.repeat(KB64 / 6)],
-  ['an id-like run without a digit', (tag) => `${tag}-` + 'a-'.repeat(KB64 / 2)],
+  ['an id-like run without a digit', (tag) => `${tag} ` + 'a-'.repeat(KB64 / 2)],
 ];
 
 test.each(HOSTILE_VALUES)(
@@ -57,7 +57,8 @@ test.each(HOSTILE_VALUES)(
         .expect(207, { imported: 0, rejected: 1 });
     // Connections, the error path and the Loki worker warm up first: one-off costs no client can make grow.
     for (let i = 0; i < 5; i++) await post('ww');
-    const tag = `zz${HOSTILE_VALUES.findIndex(([, v]) => v === value)}`;
+    // A word of letters the redaction leaves as it is, to find this shape's events in Loki.
+    const tag = `zz${'abcdefgh'[HOSTILE_VALUES.findIndex(([, v]) => v === value)]}`;
     expect(await leastLoopBlockMs(() => post(tag), 20, 10)).toBeLessThanOrEqual(20);
     await post(tag);
 
