@@ -5,6 +5,7 @@ const frame = (fn: string, file: string, line = 10, extra: Partial<StackFrame> =
   fn,
   file,
   portableFile: file,
+  sourcePath: file,
   line,
   column: 5,
   app: true,

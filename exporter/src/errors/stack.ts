@@ -25,6 +25,8 @@ export interface StackFrame {
   file: string;
   /** The file as it reads on any install of the same code (see stack/frame-origin.ts). */
   portableFile: string;
+  /** The file as the stack named it (`file://` URLs decoded), to read its source line. */
+  sourcePath: string;
   line: number | undefined;
   column: number | undefined;
   origin: FrameOrigin;
@@ -79,6 +81,7 @@ export function parseFrames(stack: string, appRoot: string, message?: string): {
       eval: f.eval,
       file: origin === 'app' ? portable : f.file,
       portableFile: portable,
+      sourcePath: f.file,
       line: f.line,
       column: f.column,
       origin,

@@ -92,6 +92,10 @@ const sites = [
   ['async', { fn: '', async: true, construct: false }],
   ['after-await', { fn: '', async: false, construct: false }],
   ['rejects', { fn: '', async: false, construct: false }],
+  ['twin-a', { fn: '', async: false, construct: false }],
+  ['twin-b', { fn: '', async: false, construct: false }],
+  ['stock-early', { fn: 'reserveStock', async: false, construct: false }],
+  ['stock-late', { fn: 'reserveStock', async: false, construct: false }],
 ] as const;
 
 const table = releases.flatMap((release) =>
@@ -146,8 +150,39 @@ describe('fingerprints of real Express stacks', () => {
   it('are distinct for every distinct throw site', () => {
     const ofRelease = captured.filter((c) => c.release === 'release-1' && c.express === 'express5');
     const sitesSeen = new Set(ofRelease.map((c) => `${c.app} ${c.path}`));
-    expect(sitesSeen.size).toBe(20);
+    expect(sitesSeen.size).toBe(36);
     expect(new Set(ofRelease.map((c) => c.fingerprint)).size).toBe(sitesSeen.size);
+  });
+
+  // Same class, same message, same function (or none) in the same file: only the throw line
+  // tells these apart, by its text (stock-*) or, the lines being identical, by its place among
+  // them (twin-*).
+  it.each([
+    ['two anonymous handlers in one router file throwing from identical lines', 'twin-a', 'twin-b'],
+    ['one named function throwing the same error at two places', 'stock-early', 'stock-late'],
+  ])('differ for %s, in ESM and CJS, on Express 4 and 5, in every release', (_name, a, b) => {
+    const seen = new Map<string, Set<string>>();
+    for (const c of captured.filter((x) => x.path.endsWith(`/${a}`))) {
+      const other = find({ release: c.release, app: c.app, express: c.express, path: c.path.replace(a, b) });
+      // The premise: what the fingerprint hashed before the source line was added is the same.
+      expect([other.name, other.message, other.info.throwSite!.fn, other.info.throwSite!.portableFile]).toEqual([
+        c.name,
+        c.message,
+        c.info.throwSite!.fn,
+        c.info.throwSite!.portableFile,
+      ]);
+      expect(other.info.throwSite!.line).not.toBe(c.info.throwSite!.line);
+      const where = `${c.release} ${c.app} ${c.express} ${c.path}`;
+      expect(`${where} ${other.fingerprint}`).not.toBe(`${where} ${c.fingerprint}`);
+      // Each site keeps one fingerprint across releases and Express versions.
+      for (const [site, fp] of [
+        [`${c.app} ${c.path}`, c.fingerprint],
+        [`${c.app} ${other.path}`, other.fingerprint],
+      ] as const)
+        seen.set(site, (seen.get(site) ?? new Set()).add(fp));
+    }
+    expect(seen.size).toBe(8);
+    for (const [site, fps] of seen) expect(`${site} ${fps.size}`).toBe(`${site} 1`);
   });
 
   it('stay the same after lines are inserted above the throw site and the app is deployed to another folder', () => {
@@ -226,7 +261,7 @@ describe('fingerprints shipped by the real error handler', () => {
       loki = await startLokiReceiver();
       const second = await shipped('release-2', app, express);
       const paths = Object.keys(first).sort();
-      expect(paths).toHaveLength(express === 'express5' ? 10 : 8);
+      expect(paths).toHaveLength(express === 'express5' ? 18 : 16);
       expect(Object.keys(second).sort()).toEqual(paths);
       const fps = (events: typeof first) => Object.fromEntries(paths.map((p) => [p, events[p]!.fp]));
       expect(fps(second)).toEqual(fps(first));
@@ -237,6 +272,8 @@ describe('fingerprints shipped by the real error handler', () => {
         new RegExp(`^ {4}at async routes/users\\.${ext}:\\d+:\\d+$`),
       );
       expect(first['/users/async']!.fp).not.toBe(first['/orders/async']!.fp);
+      expect(first['/users/twin-a']!.fp).not.toBe(first['/users/twin-b']!.fp);
+      expect(first['/orders/stock-early']!.fp).not.toBe(first['/orders/stock-late']!.fp);
     },
   );
 });

@@ -1,6 +1,6 @@
 // Shared driver of the fixture apps: listens, requests each route of both routers once, prints
 // `RESULT {"/users/sync": { name, message, stack }, …}` once `done()` (Pulse's shutdown) settles.
-const ROUTES = ['sync', 'construct', 'async', 'after-await'];
+const ROUTES = ['sync', 'construct', 'async', 'after-await', 'twin-a', 'twin-b', 'stock-early', 'stock-late'];
 
 module.exports = function collectStacks(app, { express5, done }) {
   const server = app.listen(0, '127.0.0.1', async () => {

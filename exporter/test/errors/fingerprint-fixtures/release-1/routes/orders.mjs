@@ -9,6 +9,14 @@ class Record {
   }
 }
 
+// An application's own error class: V8 starts its stacks at the throw, not in the constructor.
+class NotFound extends Error {
+  constructor(message) {
+    super(message);
+    this.name = 'NotFound';
+  }
+}
+
 export default function routes(router, { express5 }) {
   // Sync, a named function.
   router.get('/sync', function loadRecord(req) {
@@ -36,6 +44,33 @@ export default function routes(router, { express5 }) {
       next(err);
     }
   });
+
+  // Two anonymous handlers throwing the same error from identical lines: two throw sites.
+  router.get('/twin-a', async (req, res, next) => {
+    try {
+      await null;
+      throw new NotFound('record missing');
+    } catch (err) {
+      next(err);
+    }
+  });
+  router.get('/twin-b', async (req, res, next) => {
+    try {
+      await null;
+      throw new NotFound('record missing');
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  // One named function throwing the same error at two places.
+  function reserveStock(req, early) {
+    if (early) throw new RangeError('out of stock');
+    if (!Number(req.query.id)) throw new RangeError('out of stock');
+    return { reserved: Number(req.query.id) };
+  }
+  router.get('/stock-early', (req, res) => res.json(reserveStock(req, true)));
+  router.get('/stock-late', (req, res) => res.json(reserveStock(req, false)));
 
   // Express 5 forwards a rejected handler's error itself.
   if (express5)

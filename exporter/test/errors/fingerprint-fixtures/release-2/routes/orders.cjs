@@ -12,6 +12,14 @@ class Record {
   }
 }
 
+// An application's own error class: V8 starts its stacks at the throw, not in the constructor.
+class NotFound extends Error {
+  constructor(message) {
+    super(message);
+    this.name = 'NotFound';
+  }
+}
+
 module.exports = function routes(router, { express5 }) {
   // Sync, a named function.
   // (moved down)
@@ -43,6 +51,40 @@ module.exports = function routes(router, { express5 }) {
       next(err);
     }
   });
+
+  // Two anonymous handlers throwing the same error from identical lines: two throw sites.
+  // (moved down)
+  router.get('/twin-a', async (req, res, next) => {
+    try {
+      await null;
+      // (moved down)
+      throw new NotFound('record missing');
+    } catch (err) {
+      next(err);
+    }
+  });
+  // (moved down)
+  router.get('/twin-b', async (req, res, next) => {
+    try {
+      await null;
+      // (moved down)
+      throw new NotFound('record missing');
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  // One named function throwing the same error at two places.
+  // (moved down)
+  function reserveStock(req, early) {
+    // (moved down)
+    if (early) throw new RangeError('out of stock');
+    // (moved down)
+    if (!Number(req.query.id)) throw new RangeError('out of stock');
+    return { reserved: Number(req.query.id) };
+  }
+  router.get('/stock-early', (req, res) => res.json(reserveStock(req, true)));
+  router.get('/stock-late', (req, res) => res.json(reserveStock(req, false)));
 
   // Express 5 forwards a rejected handler's error itself.
   if (express5)
