@@ -130,7 +130,16 @@ describe('Pulse to Pulse', () => {
     expect(exemplars).toContain(traceId);
 
     // Both services' events in Loki share the trace id: one query finds the whole path.
-    await eventually(() => (traceIdsOf('trace-downstream', 'charge').includes(traceId) ? true : undefined), 'events');
+    // The two services ship in their own batches: wait for both before reading either.
+    await eventually(
+      () =>
+        traceIdsOf('trace-downstream', 'charge').includes(traceId) &&
+        traceIdsOf('trace-downstream', 'charge received').includes(traceId) &&
+        traceIdsOf('trace-caller', 'checkout started').includes(traceId)
+          ? true
+          : undefined,
+      'events',
+    );
     expect(traceIdsOf('trace-caller', 'checkout started')).toContain(traceId);
     expect(traceIdsOf('trace-downstream', 'charge received')).toContain(traceId);
   });
