@@ -95,11 +95,14 @@ const KNOWN: KnownDifference[] = [
 
 // ---------------------------------------------------------------------------------------------
 
-/** Grafana's rendering of a multi-value variable set to All: regex-escaped values as an alternation. */
-const alternation = (values: string[]): string =>
-  values.length === 0
-    ? '.*'
-    : `(${values.map((v) => v.replace(/\\/g, '\\\\\\\\').replace(/[$^*{}[\]'+?.()|]/g, '\\\\$&')).join('|')})`;
+/**
+ * Grafana's rendering of a multi-value variable set to All: regex-escaped values as an alternation.
+ * No values would mean a match-all filter, which compares nothing the variable selects: refused.
+ */
+const alternation = (values: string[], what: string): string => {
+  if (values.length === 0) throw new Error(`${what}: no values, the panels would be compared unfiltered`);
+  return `(${values.map((v) => v.replace(/\\/g, '\\\\\\\\').replace(/[$^*{}[\]'+?.()|]/g, '\\\\$&')).join('|')})`;
+};
 
 interface Engines {
   prom: PrometheusHandle;
@@ -127,6 +130,43 @@ function fastRecordingRules(): string {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * `label_values(selector, label)` as Grafana runs it: the label values API with `match[]` over the
+ * dashboard's time range (here the 2-minute range the panels are compared over).
+ */
+async function labelValues(baseUrl: string, selector: string, label: string, end: number): Promise<string[]> {
+  const res = await fetch(
+    `${baseUrl}/api/v1/label/${label}/values?${new URLSearchParams({
+      'match[]': selector,
+      start: String(end - RANGE_SECONDS),
+      end: String(end),
+    })}`
+  );
+  const body = (await res.json()) as { data?: string[] };
+  if (!Array.isArray(body.data)) throw new Error(`${baseUrl} label values: ${JSON.stringify(body)}`);
+  return [...body.data].sort();
+}
+
+/**
+ * The newest STEP-aligned instant, at least one STEP old, at which Prometheus holds a
+ * probe_success sample for every probed URL. The first probes land only seconds before the test
+ * starts querying (and a probe scrape that fails marks its series stale), so an instant taken from
+ * the clock alone can find no probe_success on Prometheus while VictoriaMetrics' label index
+ * (per day) already lists every URL.
+ */
+async function instantWithEveryProbe(prom: PrometheusHandle, urls: string[]): Promise<number> {
+  const want = [...urls].sort();
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const t = Math.floor(Date.now() / 1000 / STEP) * STEP - STEP;
+    const have = [...new Set((await prom.query('probe_success', t)).map((s) => s.metric.instance!))].sort();
+    if (JSON.stringify(have) === JSON.stringify(want)) return t;
+    if (Date.now() > deadline)
+      throw new Error(`Prometheus has probe_success at ${t} for [${have.join(', ')}], wanted [${want.join(', ')}]`);
+    await sleep(1000);
+  }
+}
 
 /**
  * Until VictoriaMetrics holds what Prometheus has up to `time` (remote_write is asynchronous): the
@@ -170,9 +210,10 @@ beforeAll(async () => {
       .replace(/^http:\/\/payments:4000/, stack!.paymentsUrl.replace(/\/$/, ''))
   );
   probes = await startProbes(live, { remoteWriteUrls: [vmProbes.writeUrl] });
+  excludeFromDependencyTracking(probes.prom.url);
   await probes.prom.waitForScrapes('blackbox', 8);
 
-  at = Math.floor(Date.now() / 1000 / STEP) * STEP - STEP;
+  at = await instantWithEveryProbe(probes.prom, probes.urls);
   await Promise.all([
     caughtUp({ prom: stack.prom, vm: vmLive }, at),
     caughtUp({ prom: probes.prom, vm: vmProbes }, at),
@@ -180,28 +221,32 @@ beforeAll(async () => {
 
   // Variables as Grafana fills them: "All" of what the variable queries find (from Prometheus).
   const values = async (prom: PrometheusHandle, expr: string, label: string) =>
-    [...new Set((await prom.query(expr, at)).map((s) => s.metric[label]).filter((x): x is string => !!x))].sort();
+    alternation(
+      [...new Set((await prom.query(expr, at)).map((s) => s.metric[label]).filter((x): x is string => !!x))].sort(),
+      `${label} of ${expr}`
+    );
   const grafana = { __rate_interval: '1m', __range: '2m', __interval: '5s', __auto: '5s' };
   const runtime = variableQueries.env.seriesSelector;
   const service = {
-    env: alternation(await values(stack.prom, runtime, 'env')),
-    job: alternation(await values(stack.prom, runtime, 'job')),
-    instance: alternation(await values(stack.prom, runtime, 'instance')),
+    env: await values(stack.prom, runtime, 'env'),
+    job: await values(stack.prom, runtime, 'job'),
+    instance: await values(stack.prom, runtime, 'instance'),
     ...grafana,
   };
+  // The probes dashboard's $instance as Grafana fills it: label_values(probe_success, instance).
+  const probed = await labelValues(probes.prom.url, 'probe_success', 'instance', at);
+  expect(probed).toEqual([...probes.urls].sort());
   for (const q of shipped) {
     if (q.dashboard)
       dashboardValues[q.dashboard] =
-        q.dashboard === PROBES_DASHBOARD
-          ? { instance: alternation(await values(probes.prom, 'probe_success', 'instance')), ...grafana }
-          : service;
+        q.dashboard === PROBES_DASHBOARD ? { instance: alternation(probed, 'probes $instance'), ...grafana } : service;
   }
   appValues = {
     ...SAMPLE_VARIABLES,
     ...grafana,
     __range: '5m',
     [VAR.service]: 'demo',
-    [VAR.instanceId]: alternation(await values(stack.prom, runtime, 'service_instance_id')),
+    [VAR.instanceId]: await values(stack.prom, runtime, 'service_instance_id'),
   };
 }, 150_000);
 
@@ -226,11 +271,13 @@ function prepare(q: ShippedQuery): CheckedQuery & { probes: boolean } {
 }
 
 interface Outcome {
-  query: CheckedQuery;
+  query: CheckedQuery & { probes: boolean };
   prometheusError?: string;
   victoriaError?: string;
   differences: Difference[];
   series: number;
+  /** Series each engine answered (before the comparison). */
+  answered: { prometheus: number; victoria: number };
   nanDropped: number;
 }
 
@@ -241,7 +288,16 @@ async function check(q: CheckedQuery & { probes: boolean }): Promise<Outcome> {
       ? vectorAsMatrix(await e[engine].query(q.expr, at))
       : e[engine].queryRange(q.expr, at - RANGE_SECONDS, at, STEP);
   const [p, v] = await Promise.allSettled([run('prom'), run('vm')]);
-  const outcome: Outcome = { query: q, differences: [], series: 0, nanDropped: 0 };
+  const outcome: Outcome = {
+    query: q,
+    differences: [],
+    series: 0,
+    answered: {
+      prometheus: p.status === 'fulfilled' ? p.value.length : 0,
+      victoria: v.status === 'fulfilled' ? v.value.length : 0,
+    },
+    nanDropped: 0,
+  };
   if (p.status === 'rejected') outcome.prometheusError = String((p.reason as Error).message);
   if (v.status === 'rejected') outcome.victoriaError = String((v.reason as Error).message);
   if (p.status === 'fulfilled' && v.status === 'fulfilled') {
@@ -314,36 +370,42 @@ describe('every shipped PromQL expression on VictoriaMetrics, fed by Prometheus 
   });
 
   it('the dashboards\u2019 variable queries list the same values on both engines', async () => {
-    const labelValues = async (base: string, selector: string, label: string) => {
-      const res = await fetch(
-        `${base}/api/v1/label/${label}/values?${new URLSearchParams({
-          'match[]': selector,
-          start: String(at - 3600),
-          end: String(at),
-        })}`
-      );
-      const body = (await res.json()) as { data?: string[] };
-      if (!Array.isArray(body.data)) throw new Error(`${base} label values: ${JSON.stringify(body)}`);
-      return body.data.sort();
-    };
-    // The probes dashboard's variable is left out: Prometheus answered no probe_success at the
-    // chosen instant in some runs while VictoriaMetrics did (under investigation, issue 21 report).
-    const vars = dashboardVariableQueries().filter((v) => v.dashboard !== PROBES_DASHBOARD);
+    const vars = dashboardVariableQueries();
     expect(vars.length).toBeGreaterThan(5);
+    expect(vars.some((v) => v.dashboard === PROBES_DASHBOARD)).toBe(true);
     for (const v of vars) {
       const isProbes = v.dashboard === PROBES_DASHBOARD;
       const selector = interpolateDashboard(v.selector, dashboardValues[v.dashboard]!);
-      // Prometheus: the values its series hold at the instant; VictoriaMetrics: what its label API
-      // (the call Grafana's label_values() makes) lists.
-      const prom = isProbes ? probes!.prom : stack!.prom;
-      const p = [
-        ...new Set((await prom.query(`count by (${v.label}) (${selector})`, at)).map((s) => s.metric[v.label]!)),
-      ].sort();
-      const m = await labelValues(isProbes ? vmProbes!.url : vmLive!.url, selector, v.label);
-      expect({ variable: `${v.dashboard} $${v.name}`, values: m }).toEqual({
-        variable: `${v.dashboard} $${v.name}`,
-        values: p,
+      // Both engines answer the call Grafana's label_values() makes, over the same range.
+      const [p, m] = await Promise.all([
+        labelValues(isProbes ? probes!.prom.url : stack!.prom.url, selector, v.label, at),
+        labelValues(isProbes ? vmProbes!.url : vmLive!.url, selector, v.label, at),
+      ]);
+      const variable = `${v.dashboard} $${v.name}`;
+      expect({ variable, found: p.length > 0 }).toEqual({ variable, found: true });
+      expect({ variable, values: m }).toEqual({ variable, values: p });
+    }
+  });
+
+  it('the probes panels are compared filtered by every probed URL, with data on both engines', () => {
+    const filter = dashboardValues[PROBES_DASHBOARD]!.instance!;
+    expect(filter).not.toBe('.*');
+    const probesPanels = outcomes.filter((o) => o.query.probes);
+    expect(probesPanels.length).toBeGreaterThan(3);
+    for (const o of probesPanels) {
+      expect({ panel: o.query.name, filtered: o.query.expr.includes(`instance=~"${filter}"`) }).toEqual({
+        panel: o.query.name,
+        filtered: true,
+      });
+      // Every probed URL's series from each engine (the range panels' may differ by `__name__` only, as documented).
+      const n = probes!.urls.length;
+      expect({ panel: o.query.name, ...o.answered }).toEqual({
+        panel: o.query.name,
+        prometheus: o.query.expr.includes('probe_ssl_earliest_cert_expiry') ? 1 : n,
+        victoria: o.query.expr.includes('probe_ssl_earliest_cert_expiry') ? 1 : n,
       });
     }
+    // The alternation of every probed URL, not a match-all.
+    expect(filter).toBe(alternation([...probes!.urls].sort(), 'probed URLs'));
   });
 });
