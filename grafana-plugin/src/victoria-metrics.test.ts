@@ -85,7 +85,9 @@ const KNOWN: KnownDifference[] = [
     doc: 'Rollups that keep the unit keep the metric name',
     // The same series but for `__name__`: each side's series has its twin on the other side.
     covers: (q, d, all) => {
-      if (d.kind !== 'labels' || !/\b(avg|min|max|last|quantile|stddev)_over_time\s*\(/.test(q.expr)) return false;
+      if (d.kind !== 'labels' || !/\b(avg|min|max|last|quantile|stddev)_over_time\s*\(/.test(q.expr)) {
+        return false;
+      }
       const twin = (x: Difference) => x.detail.replace(/^only \w+: /, '').replace(/__name__="[^"]*", /, '');
       const [side] = d.detail.split(':');
       return all.some((o) => o.kind === 'labels' && !o.detail.startsWith(`${side}:`) && twin(o) === twin(d));
@@ -100,7 +102,9 @@ const KNOWN: KnownDifference[] = [
  * No values would mean a match-all filter, which compares nothing the variable selects: refused.
  */
 const alternation = (values: string[], what: string): string => {
-  if (values.length === 0) throw new Error(`${what}: no values, the panels would be compared unfiltered`);
+  if (values.length === 0) {
+    throw new Error(`${what}: no values, the panels would be compared unfiltered`);
+  }
   return `(${values.map((v) => v.replace(/\\/g, '\\\\\\\\').replace(/[$^*{}[\]'+?.()|]/g, '\\\\$&')).join('|')})`;
 };
 
@@ -122,7 +126,9 @@ let appValues: Record<string, string> = {};
 /** The recording rules as shipped, evaluated every 2 s instead of 1m/2m so a short test has recorded series. */
 function fastRecordingRules(): string {
   const doc = parse(fs.readFileSync(path.join(ROOT, RULE_FILES[0]!), 'utf8')) as { groups: RuleGroup[] };
-  for (const g of doc.groups) g.interval = '2s';
+  for (const g of doc.groups) {
+    g.interval = '2s';
+  }
   rulesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-vm-rules-'));
   const file = path.join(rulesDir, 'recording.yml');
   fs.writeFileSync(file, stringify(doc));
@@ -144,7 +150,9 @@ async function labelValues(baseUrl: string, selector: string, label: string, end
     })}`
   );
   const body = (await res.json()) as { data?: string[] };
-  if (!Array.isArray(body.data)) throw new Error(`${baseUrl} label values: ${JSON.stringify(body)}`);
+  if (!Array.isArray(body.data)) {
+    throw new Error(`${baseUrl} label values: ${JSON.stringify(body)}`);
+  }
   return [...body.data].sort();
 }
 
@@ -161,9 +169,12 @@ async function instantWithEveryProbe(prom: PrometheusHandle, urls: string[]): Pr
   for (;;) {
     const t = Math.floor(Date.now() / 1000 / STEP) * STEP - STEP;
     const have = [...new Set((await prom.query('probe_success', t)).map((s) => s.metric.instance!))].sort();
-    if (JSON.stringify(have) === JSON.stringify(want)) return t;
-    if (Date.now() > deadline)
+    if (JSON.stringify(have) === JSON.stringify(want)) {
+      return t;
+    }
+    if (Date.now() > deadline) {
       throw new Error(`Prometheus has probe_success at ${t} for [${have.join(', ')}], wanted [${want.join(', ')}]`);
+    }
     await sleep(1000);
   }
 }
@@ -183,10 +194,16 @@ async function caughtUp({ prom, vm }: Engines, time: number): Promise<void> {
     const apart: string[] = [];
     for (const expr of checks) {
       const [p, v] = await Promise.all([prom.query(expr, time), vm.query(expr, time)]);
-      if (p[0]?.value !== v[0]?.value) apart.push(`${expr}: Prometheus ${p[0]?.value}, VictoriaMetrics ${v[0]?.value}`);
+      if (p[0]?.value !== v[0]?.value) {
+        apart.push(`${expr}: Prometheus ${p[0]?.value}, VictoriaMetrics ${v[0]?.value}`);
+      }
     }
-    if (apart.length === 0) return;
-    if (Date.now() > deadline) throw new Error(`VictoriaMetrics did not catch up with Prometheus: ${apart.join('; ')}`);
+    if (apart.length === 0) {
+      return;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`VictoriaMetrics did not catch up with Prometheus: ${apart.join('; ')}`);
+    }
     await sleep(500);
   }
 }
@@ -237,9 +254,10 @@ beforeAll(async () => {
   const probed = await labelValues(probes.prom.url, 'probe_success', 'instance', at);
   expect(probed).toEqual([...probes.urls].sort());
   for (const q of shipped) {
-    if (q.dashboard)
+    if (q.dashboard) {
       dashboardValues[q.dashboard] =
         q.dashboard === PROBES_DASHBOARD ? { instance: alternation(probed, 'probes $instance'), ...grafana } : service;
+    }
   }
   appValues = {
     ...SAMPLE_VARIABLES,
@@ -255,7 +273,9 @@ afterAll(async () => {
   await stack?.stop();
   await vmLive?.stop();
   await vmProbes?.stop();
-  if (rulesDir) fs.rmSync(rulesDir, { recursive: true, force: true });
+  if (rulesDir) {
+    fs.rmSync(rulesDir, { recursive: true, force: true });
+  }
 }, 60_000);
 
 /** The query as the data source receives it, and the engines that hold its data. */
@@ -298,8 +318,12 @@ async function check(q: CheckedQuery & { probes: boolean }): Promise<Outcome> {
     },
     nanDropped: 0,
   };
-  if (p.status === 'rejected') outcome.prometheusError = String((p.reason as Error).message);
-  if (v.status === 'rejected') outcome.victoriaError = String((v.reason as Error).message);
+  if (p.status === 'rejected') {
+    outcome.prometheusError = String((p.reason as Error).message);
+  }
+  if (v.status === 'rejected') {
+    outcome.victoriaError = String((v.reason as Error).message);
+  }
   if (p.status === 'fulfilled' && v.status === 'fulfilled') {
     const c = compare(p.value, v.value);
     Object.assign(outcome, { differences: c.differences, series: c.common, nanDropped: c.nanDropped });
@@ -323,9 +347,13 @@ describe('every shipped PromQL expression on VictoriaMetrics, fed by Prometheus 
     const distinct = new Map<string, CheckedQuery & { probes: boolean }>();
     for (const q of shipped.map(prepare)) {
       const k = `${q.instant}|${q.probes}|${q.expr}`;
-      if (!distinct.has(k)) distinct.set(k, q);
+      if (!distinct.has(k)) {
+        distinct.set(k, q);
+      }
     }
-    for (const q of distinct.values()) outcomes.push(await check(q));
+    for (const q of distinct.values()) {
+      outcomes.push(await check(q));
+    }
 
     const withData = outcomes.filter((o) => o.series > 0).length;
     const lines = [
@@ -345,10 +373,11 @@ describe('every shipped PromQL expression on VictoriaMetrics, fed by Prometheus 
           return `${d.kind}${known ? ` [${known.doc}]` : ' [NOT DOCUMENTED]'}: ${d.detail}`;
         }),
       ];
-      if (all.length > 0)
+      if (all.length > 0) {
         lines.push(
           `- ${o.query.name} (${o.query.instant ? 'instant' : 'range'}): ${o.query.expr}\n    ${all.join('\n    ')}`
         );
+      }
     }
     console.log(lines.join('\n'));
 
@@ -366,7 +395,9 @@ describe('every shipped PromQL expression on VictoriaMetrics, fed by Prometheus 
 
   it('docs/scaling.md explains every class of difference the test allows', () => {
     const doc = fs.readFileSync(path.join(ROOT, 'docs/scaling.md'), 'utf8');
-    for (const k of KNOWN) expect({ doc: k.doc, listed: doc.includes(k.doc) }).toEqual({ doc: k.doc, listed: true });
+    for (const k of KNOWN) {
+      expect({ doc: k.doc, listed: doc.includes(k.doc) }).toEqual({ doc: k.doc, listed: true });
+    }
   });
 
   it('the dashboards\u2019 variable queries list the same values on both engines', async () => {
