@@ -7,7 +7,7 @@ import {
   subscribeWhileRecording,
 } from './redis-channels';
 import type { RedisClientReading } from './redis-connections';
-import { isTrackedRedisClient, redisServerName, trackRedisClient } from './redis-connections';
+import { isTrackedRedisClient, redisServerName, trackRedisClient, wrapConnectOnce } from './redis-connections';
 
 // ioredis >= 5.11 < 7 (tested with 5.11.1 and 6.0.0): commands, MULTI transactions and
 // connections come from ioredis's own TracingChannels — `ioredis:command` (each command, traced
@@ -91,23 +91,6 @@ export function trackIoredisClient(client: object, name?: string): void {
   trackRedisClient(client, server, readIoredis);
 }
 
-type AnyFn = (this: unknown, ...args: unknown[]) => unknown;
-
-function patchConnect(proto: Record<PropertyKey, unknown>): void {
-  if (typeof proto.connect !== 'function' || proto[kPatched] === true) return;
-  Object.defineProperty(proto, kPatched, { value: true, enumerable: false });
-  const original = proto.connect as AnyFn;
-  proto.connect = function pulseIoredisConnect(this: object) {
-    try {
-      if (recordingRedis() && !isTrackedRedisClient(this)) trackIoredisClient(this);
-    } catch {
-      // the gauges miss this client; the connection itself is untouched
-    }
-    // eslint-disable-next-line prefer-rest-params
-    return original.apply(this, arguments as unknown as unknown[]);
-  };
-}
-
 interface IoredisModuleLike {
   prototype?: object;
   Cluster?: unknown;
@@ -133,5 +116,9 @@ export function patchIoredisModule(mod: unknown): void {
   while (proto !== null && !Object.prototype.hasOwnProperty.call(proto, 'connect')) {
     proto = Object.getPrototypeOf(proto) as object | null;
   }
-  if (proto !== null) patchConnect(proto as Record<PropertyKey, unknown>);
+  if (proto !== null) {
+    wrapConnectOnce(proto as Record<PropertyKey, unknown>, kPatched, (client) => {
+      if (recordingRedis() && !isTrackedRedisClient(client)) trackIoredisClient(client);
+    });
+  }
 }

@@ -9,7 +9,7 @@ import {
   subscribeWhileRecording,
 } from './redis-channels';
 import type { RedisClientReading } from './redis-connections';
-import { isTrackedRedisClient, redisServerName, trackRedisClient } from './redis-connections';
+import { isTrackedRedisClient, redisServerName, trackRedisClient, wrapConnectOnce } from './redis-connections';
 
 // node-redis (`redis` / `@redis/client`) >= 5.12 < 7 (tested with 5.12.4 and 6.3.1): commands,
 // transactions and connections come from node-redis's own TracingChannels — `node-redis:command`
@@ -91,23 +91,6 @@ export function trackNodeRedisClient(target: object, name?: string): void {
   trackRedisClient(client, server, readNodeRedis);
 }
 
-type AnyFn = (this: unknown, ...args: unknown[]) => unknown;
-
-function patchConnect(proto: Record<PropertyKey, unknown>): void {
-  if (typeof proto.connect !== 'function' || proto[kPatched] === true) return;
-  Object.defineProperty(proto, kPatched, { value: true, enumerable: false });
-  const original = proto.connect as AnyFn;
-  proto.connect = function pulseNodeRedisConnect(this: object) {
-    try {
-      if (recordingRedis()) trackNodeRedisClient(this);
-    } catch {
-      // the gauges miss this client; the connection itself is untouched
-    }
-    // eslint-disable-next-line prefer-rest-params
-    return original.apply(this, arguments as unknown as unknown[]);
-  };
-}
-
 interface NodeRedisModuleLike {
   createClient?: unknown;
   createCluster?: unknown;
@@ -143,5 +126,9 @@ export function patchNodeRedisModule(mod: unknown): void {
   while (proto !== null && !Object.prototype.hasOwnProperty.call(proto, 'connect')) {
     proto = Object.getPrototypeOf(proto) as object | null;
   }
-  if (proto !== null) patchConnect(proto as Record<PropertyKey, unknown>);
+  if (proto !== null) {
+    wrapConnectOnce(proto as Record<PropertyKey, unknown>, kPatched, (client) => {
+      if (recordingRedis()) trackNodeRedisClient(client);
+    });
+  }
 }

@@ -89,3 +89,29 @@ export function redisServerName(host: unknown, port: unknown, db: unknown, url?:
   }
   return `${h ?? 'localhost'}:${p ?? '6379'}/${d ?? '0'}`;
 }
+
+type AnyFn = (this: unknown, ...args: unknown[]) => unknown;
+
+/**
+ * Wraps a client class's `connect()` once (marked with `marker`) so each client that connects is
+ * handed to `onConnect` for the connection gauges. Neither Redis client's diagnostics channels
+ * carry the client itself; a failure here costs the gauges, never the connection.
+ */
+export function wrapConnectOnce(
+  proto: Record<PropertyKey, unknown>,
+  marker: symbol,
+  onConnect: (client: object) => void,
+): void {
+  if (typeof proto.connect !== 'function' || proto[marker] === true) return;
+  Object.defineProperty(proto, marker, { value: true, enumerable: false });
+  const original = proto.connect as AnyFn;
+  proto.connect = function pulseRedisConnect(this: object) {
+    try {
+      onConnect(this);
+    } catch {
+      // the gauges miss this client; the connection itself is untouched
+    }
+    // eslint-disable-next-line prefer-rest-params
+    return original.apply(this, arguments as unknown as unknown[]);
+  };
+}
