@@ -5,13 +5,8 @@
  * watches the event loop: it must never be blocked more than 20 ms. Matching paths of that size
  * must still be excluded, and the others still counted.
  */
-import express from 'express';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Registry } from 'prom-client';
-import { createPulse, type Pulse } from '../../src/index';
-import { histogramCount } from '../deps/series';
 import { leastLoopBlockMs } from '../support/loop-block';
+import { fill64k as fill, startHostilePathServer, type HostilePathServer } from './support/hostile-path-server';
 import { staticRoutes } from './fixtures/static-routes';
 
 const GLOBS = [
@@ -22,9 +17,6 @@ const GLOBS = [
   '/**.map',
   '/x/**/y/**/z/*',
 ];
-const KB64 = 64 * 1024;
-const fill = (prefix: string, unit: string, suffix = ''): string =>
-  prefix + unit.repeat(Math.ceil((KB64 - prefix.length - suffix.length) / unit.length)) + suffix;
 
 /** [glob it targets, path, excluded?] */
 const HOSTILE: [string, string, boolean][] = [
@@ -41,45 +33,14 @@ const HOSTILE: [string, string, boolean][] = [
   ['/x/**/y/**/z/*', fill('/x/', '/y/z', '/y/z/w'), true],
 ];
 
-let pulse: Pulse;
-let server: http.Server;
-let port: number;
+let server: HostilePathServer;
 beforeAll(async () => {
-  pulse = createPulse({
-    serviceName: 'hostile-globs',
-    metrics: { registry: new Registry(), defaultMetrics: false },
-    runtime: { enabled: false },
-    deps: { enabled: false },
-    health: { enabled: false },
-    http: { excludePaths: GLOBS },
-  });
-  const app = express();
-  app.use(pulse.middleware());
-  app.use(staticRoutes);
-  app.use((_req, res) => void res.status(404).end());
-  // Node's default 16 KB header limit would refuse these paths before the app saw them.
-  server = http.createServer({ maxHeaderSize: 256 * 1024 }, app).listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  port = (server.address() as AddressInfo).port;
+  server = await startHostilePathServer('hostile-globs', GLOBS, staticRoutes);
 });
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
-  await pulse.shutdown();
-});
+afterAll(() => server.stop());
 
-function get(path: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    http
-      .get({ host: '127.0.0.1', port, path, agent: false, maxHeaderSize: 256 * 1024 }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      })
-      .on('error', reject);
-  });
-}
-
-const counted = (): number => histogramCount(pulse.registry, 'http_server_request_duration_seconds');
+const get = (path: string): Promise<number> => server.get(path);
+const counted = (): number => server.counted();
 
 test.each(HOSTILE.map(([glob, path, excluded]) => [glob, path.length, excluded, path] as const))(
   '%s against a %i-character path (excluded: %s): the event loop is never blocked over 20 ms',
