@@ -13,6 +13,7 @@ export type { LogsOptions, LokiOptions } from './logs/options';
 export type { CustomEventInput, DeliveryStatus } from './logs/index';
 export type { ErrorsOptions, RequestCaptureOptions } from './errors/options';
 export type { CaptureContext, ErrorMiddleware } from './errors/index';
+export type { KoaMiddleware, KoaContextLike, KoaAppLike } from './koa/index';
 export type { DbOptions, SlowQueryOptions, NPlusOneOptions, RedactParameter } from './db/options';
 export type { InstrumentOptions, InstrumentedKind } from './db/index';
 export type { RuntimeOptions } from './runtime/options';

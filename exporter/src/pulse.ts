@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as promClient from 'prom-client';
 import { allMetrics } from './catalog/index';
 import { INTERNAL_ERROR_SIGNALS, pulseInternalErrors } from './catalog/pulse';
@@ -21,6 +22,8 @@ import { createLogsSignal } from './logs/index';
 import type { ErrorsApi } from './errors/index';
 import { createErrorsSignal } from './errors/index';
 import type { Middleware } from './http/middleware';
+import type { KoaMiddleware } from './koa/index';
+import { createKoaSignal } from './koa/index';
 import { createHttpSignal } from './http/middleware';
 import { ownEndpointMatcher } from './http/own-endpoints';
 import type { ExpositionFormat } from './metrics/exposition';
@@ -38,6 +41,8 @@ export interface Pulse extends DbApi, RuntimeApi, DepsApi, HealthApi, LogsApi, E
   readonly registry: MetricRegistry;
   /** Add first: `app.use(pulse.middleware())`. */
   middleware(): Middleware;
+  /** Koa: `app.use(pulse.koa())`, first. Measures requests and serves /metrics and /health itself. */
+  koa(): KoaMiddleware;
   /** Serves GET /metrics (and the other Pulse endpoints) on `app`. */
   mount(app: MountTarget): void;
   /** The /metrics handler alone, for a separate server or a plain node:http app. */
@@ -114,23 +119,33 @@ export function createPulse(options: PulseOptions): Pulse {
   const mountedApps = new WeakSet<object>();
   // `/METRICS` and `/health/` too: Express routes case-insensitively, with or without the slash.
   const ownEndpoint = ownEndpointMatcher([...endpoints.keys()]);
+  const serveOwnEndpoint = (req: IncomingMessage, res: ServerResponse): boolean => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+    const path = ownEndpoint(req.url ?? '/');
+    const endpoint = path === undefined ? undefined : endpoints.get(path);
+    if (endpoint === undefined) return false;
+    endpoint(req, res);
+    return true;
+  };
   // The HTTP signal excludes every endpoint the signals added, and answers them itself on apps
   // passed to mount(), before any route or 404 handler of the app can shadow them.
   const http = createHttpSignal(core, [...endpoints.keys()], requestEndHooks, {
     serveEndpoint(req, res) {
       const app = (req as { app?: object }).app;
-      if (app === undefined || !mountedApps.has(app) || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
-      const path = ownEndpoint(req.url ?? '/');
-      const endpoint = path === undefined ? undefined : endpoints.get(path);
-      if (endpoint === undefined) return false;
-      endpoint(req, res);
-      return true;
+      return app !== undefined && mountedApps.has(app) && serveOwnEndpoint(req, res);
     },
     onFirstRequest(req) {
       // Routes registered before createPulse() (route modules imported first) or on an Express
       // copy Pulse did not find get their templates now, before this request is routed.
-      templateAppRoutes((req as { app?: object }).app);
+      const app = (req as { app?: object }).app;
+      if (app !== undefined) templateAppRoutes(app); // none on Koa's raw request
     },
+  });
+  // Koa apps need no mount(): the middleware answers Pulse's endpoints on every app it runs in.
+  const koa = createKoaSignal(core, {
+    http: http.middleware,
+    serveEndpoint: serveOwnEndpoint,
+    recordError: errors.record,
   });
   const unexpose = exposeInPromClient(promRegistry, metrics);
 
@@ -146,6 +161,7 @@ export function createPulse(options: PulseOptions): Pulse {
     options: resolved,
     registry: metrics,
     middleware: () => http.middleware,
+    koa: () => koa.middleware(),
     mount(app) {
       if (typeof app?.get !== 'function') throw new TypeError('pulse.mount(app) needs an Express app or router');
       mountedApps.add(app);

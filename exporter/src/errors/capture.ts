@@ -20,7 +20,7 @@ import { trimStack } from './stack';
 // in `pulse_errors_total{error_type, http_route}`. Never throws: a failure here is Pulse's
 // problem, counted as an internal error, and the app's error goes on its way regardless.
 
-export type ErrorOrigin = 'express' | 'captureException' | 'uncaughtException' | 'unhandledRejection';
+export type ErrorOrigin = 'express' | 'koa' | 'captureException' | 'uncaughtException' | 'unhandledRejection';
 
 export interface CaptureContext {
   /** The request, for its (redacted) URL and headers. */
@@ -99,7 +99,8 @@ export class ErrorRecorder {
 
   private recordUnsafe(err: unknown, source: CaptureSource): void {
     const ctx = source.context ?? currentContext();
-    const status = source.status ?? statusOf(err) ?? (source.origin === 'express' ? 500 : undefined);
+    const status =
+      source.status ?? statusOf(err) ?? (source.origin === 'express' || source.origin === 'koa' ? 500 : undefined);
     const errorType = errorTypeOf(err, status);
     const route = source.route ?? ctx?.route ?? (ctx !== undefined ? HTTP_UNMATCHED_ROUTE : '');
     this.count(errorType, route);
@@ -129,7 +130,7 @@ export class ErrorRecorder {
       [LOG_METADATA.fingerprint]: fingerprint(thrown.errorClass, thrown.message, stack.throwSite),
       error_class: thrown.errorClass,
       origin: source.origin,
-      handled: source.origin === 'express' || source.origin === 'captureException',
+      handled: source.origin === 'express' || source.origin === 'koa' || source.origin === 'captureException',
     };
     if (ctx !== undefined) event.traceId = ctx.traceId;
     if (route !== '') event.route = route;

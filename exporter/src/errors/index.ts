@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PulseCore } from '../core';
-import type { CaptureContext } from './capture';
+import type { CaptureContext, CaptureSource } from './capture';
 import { ErrorRecorder } from './capture';
 import { EventBudget } from './event-budget';
 import { slowRequestHook } from './slow-requests';
@@ -27,7 +27,11 @@ export interface ErrorsApi {
  * Creates the errors signal: `pulse_errors_total`, error events (classified, fingerprinted,
  * redacted), slow-request events, and opt-in uncaught-exception capture.
  */
-export function createErrorsSignal(core: PulseCore): { api: ErrorsApi } {
+export function createErrorsSignal(core: PulseCore): {
+  api: ErrorsApi;
+  /** For framework adapters (Koa's `error` event): records with the adapter's origin. Never throws. */
+  record(err: unknown, source: CaptureSource): void;
+} {
   const options = core.options.errors;
   const budget = new EventBudget(options.maxEventsPerSecond);
   const recorder = new ErrorRecorder(core, options, budget);
@@ -38,6 +42,7 @@ export function createErrorsSignal(core: PulseCore): { api: ErrorsApi } {
   if (options.captureUncaught) core.onShutdown(captureUncaught(core, recorder));
 
   return {
+    record: (err, source) => recorder.record(err, source),
     api: {
       errorHandler() {
         return function pulseErrorHandler(err, req, _res, next) {
