@@ -1,0 +1,18 @@
+import { RequestMethod, VersioningType } from '@nestjs/common';
+import { HttpAdapterHost, NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { AppModule } from './app.module.js';
+import { pulse } from './pulse.js';
+import { PulseExceptionFilter } from './pulse-exception.filter.js';
+
+async function bootstrap() {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule);
+  app.use(pulse.middleware()); // before Nest registers its routes (on listen)
+  pulse.mount(app.getHttpAdapter().getInstance()); // GET /metrics, /health
+  app.useGlobalFilters(new PulseExceptionFilter(app.get(HttpAdapterHost).httpAdapter));
+
+  app.setGlobalPrefix('api', { exclude: [{ path: 'status', method: RequestMethod.GET }] });
+  app.enableVersioning({ type: VersioningType.URI });
+  await app.listen(process.env.PORT ?? 3000, '127.0.0.1');
+}
+bootstrap();
