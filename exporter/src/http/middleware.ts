@@ -34,6 +34,12 @@ interface SeriesGroup {
 
 export interface HttpSignal {
   middleware: Middleware;
+  /**
+   * The middleware's work for a framework that routes by itself (Fastify): measures the request
+   * and returns its context (the caller runs the request's code in it and sets its `route`), or
+   * undefined for an excluded path. The caller leaves Pulse's own endpoints out, as it routes them.
+   */
+  startRequest(req: IncomingMessage, res: ServerResponse): HttpRequestContext | undefined;
 }
 
 /** How the HTTP signal meets the rest of Pulse: its endpoints and a first-request hook. */
@@ -181,6 +187,10 @@ export function createHttpSignal(
       if (serveEndpoint !== undefined && serveEndpoint(rawReq, rawRes)) return;
       return next();
     }
+    runWithContext(start(req, rawRes), next);
+  };
+
+  function start(req: Req, rawRes: ServerResponse): HttpRequestContext {
     const method = normaliseMethod(req.method);
     const headers = req.headers;
     // A user's OpenTelemetry span first, so events and exemplars name the trace their tracer records.
@@ -191,9 +201,14 @@ export function createHttpSignal(
     ctx.requestLength = headers['content-length'];
     if (traceIdHeader !== false) rawRes.setHeader(traceIdHeader, traceId);
     activeSeries(method).inc();
-    if (!inFlight.track(ctx, rawReq)) rawRes.on('close', () => recordResponse(rawRes, ctx, undefined));
-    runWithContext(ctx, next);
-  };
+    if (!inFlight.track(ctx, req)) rawRes.on('close', () => recordResponse(rawRes, ctx, undefined));
+    return ctx;
+  }
 
-  return { middleware };
+  function startRequest(req: IncomingMessage, res: ServerResponse): HttpRequestContext | undefined {
+    if (isExcluded !== undefined && isExcluded(req.url ?? '/')) return undefined;
+    return start(req, res);
+  }
+
+  return { middleware, startRequest };
 }
