@@ -1,5 +1,6 @@
 export { createPulse } from './pulse';
 export type { Pulse, MountTarget } from './pulse';
+export type { PulseFastifyPlugin } from './fastify/index';
 export type { PulseOptions, HttpOptions, MetricsOptions } from './config/options';
 export { PulseConfigError } from './config/errors';
 export { currentContext } from './context/request-context';

@@ -24,6 +24,8 @@ import { createErrorsSignal } from './errors/index';
 import type { Middleware } from './http/middleware';
 import type { KoaMiddleware } from './koa/index';
 import { createKoaSignal } from './koa/index';
+import type { PulseFastifyPlugin } from './fastify/index';
+import { createFastifySignal } from './fastify/index';
 import { createHttpSignal } from './http/middleware';
 import { ownEndpointMatcher } from './http/own-endpoints';
 import type { ExpositionFormat } from './metrics/exposition';
@@ -43,6 +45,8 @@ export interface Pulse extends DbApi, RuntimeApi, DepsApi, HealthApi, LogsApi, E
   middleware(): Middleware;
   /** Koa: `app.use(pulse.koa())`, first. Measures requests and serves /metrics and /health itself. */
   koa(): KoaMiddleware;
+  /** Fastify 4/5: `await app.register(pulse.fastify())`, first. Measures requests and serves /metrics and /health as routes. */
+  fastify(): PulseFastifyPlugin;
   /** Serves GET /metrics (and the other Pulse endpoints) on `app`. */
   mount(app: MountTarget): void;
   /** The /metrics handler alone, for a separate server or a plain node:http app. */
@@ -147,6 +151,8 @@ export function createPulse(options: PulseOptions): Pulse {
     serveEndpoint: serveOwnEndpoint,
     recordError: errors.record,
   });
+  // Fastify routes Pulse's endpoints itself: the plugin adds them as routes of the app.
+  const fastify = createFastifySignal({ http, endpoints, recordError: errors.record });
   const unexpose = exposeInPromClient(promRegistry, metrics);
 
   let shutdownPromise: Promise<void> | undefined;
@@ -162,6 +168,7 @@ export function createPulse(options: PulseOptions): Pulse {
     registry: metrics,
     middleware: () => http.middleware,
     koa: () => koa.middleware(),
+    fastify: () => fastify.plugin(),
     mount(app) {
       if (typeof app?.get !== 'function') throw new TypeError('pulse.mount(app) needs an Express app or router');
       mountedApps.add(app);

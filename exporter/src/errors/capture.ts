@@ -20,7 +20,10 @@ import { trimStack } from './stack';
 // in `pulse_errors_total{error_type, http_route}`. Never throws: a failure here is Pulse's
 // problem, counted as an internal error, and the app's error goes on its way regardless.
 
-export type ErrorOrigin = 'express' | 'koa' | 'captureException' | 'uncaughtException' | 'unhandledRejection';
+export type ErrorOrigin = 'express' | 'koa' | 'fastify' | 'captureException' | 'uncaughtException' | 'unhandledRejection';
+
+/** Errors a framework's error path handed over: the app answered them (500 unless they say otherwise). */
+const FRAMEWORK_ORIGINS: ReadonlySet<ErrorOrigin> = new Set(['express', 'koa', 'fastify']);
 
 export interface CaptureContext {
   /** The request, for its (redacted) URL and headers. */
@@ -100,7 +103,7 @@ export class ErrorRecorder {
   private recordUnsafe(err: unknown, source: CaptureSource): void {
     const ctx = source.context ?? currentContext();
     const status =
-      source.status ?? statusOf(err) ?? (source.origin === 'express' || source.origin === 'koa' ? 500 : undefined);
+      source.status ?? statusOf(err) ?? (FRAMEWORK_ORIGINS.has(source.origin) ? 500 : undefined);
     const errorType = errorTypeOf(err, status);
     const route = source.route ?? ctx?.route ?? (ctx !== undefined ? HTTP_UNMATCHED_ROUTE : '');
     this.count(errorType, route);
@@ -130,7 +133,7 @@ export class ErrorRecorder {
       [LOG_METADATA.fingerprint]: fingerprint(thrown.errorClass, thrown.message, stack.throwSite),
       error_class: thrown.errorClass,
       origin: source.origin,
-      handled: source.origin === 'express' || source.origin === 'koa' || source.origin === 'captureException',
+      handled: FRAMEWORK_ORIGINS.has(source.origin) || source.origin === 'captureException',
     };
     if (ctx !== undefined) event.traceId = ctx.traceId;
     if (route !== '') event.route = route;
