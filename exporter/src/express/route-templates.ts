@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { contextOfRequest } from '../context/request-context';
+import { isCatchAllPath } from './catch-all';
 import { express4PathOf } from './express4-mount-path';
 
 // Express does not remember route templates with their mount paths: `req.baseUrl` holds the
@@ -69,7 +70,8 @@ export function templateOf(path: unknown): string {
 export function joinTemplates(prefix: string | undefined, path: string): string {
   if (prefix === undefined || prefix === '' || prefix === '/') return path;
   if (path === '/' || path === '') return prefix;
-  return prefix + path;
+  // Express 5 takes `*path` without its slash (Nest's 404 route under a prefix): `/api/*path`.
+  return path.startsWith('/') || prefix.endsWith('/') ? prefix + path : prefix + '/' + path;
 }
 
 function isRouter(handle: Handle): handle is Handle & RouterLike {
@@ -160,6 +162,7 @@ function wrapMountedLayer(layer: Layer, mount: string, parent: RouterLike): void
 }
 
 function wrapRouteLayer(layer: Layer, path: string): void {
+  if (isCatchAllPath(path)) return wrapCatchAllLayer(layer, path);
   const dispatch = layer.handle;
   let lastMount: string | undefined;
   let lastRoute = joinTemplates(undefined, path);
@@ -171,6 +174,31 @@ function wrapRouteLayer(layer: Layer, path: string): void {
         lastRoute = joinTemplates(lastMount, path);
       }
       carrier.route = lastRoute;
+    }
+    return dispatch(req, res, next);
+  };
+  wrappers.add(wrapped);
+  layer.handle = wrapped;
+}
+
+/**
+ * A catch-all route's template goes where a path-mounted middleware's does: the request's label
+ * unless the response is a 404 (see catch-all.ts). A route matched before it passed the request
+ * on, so its template no longer applies.
+ */
+function wrapCatchAllLayer(layer: Layer, path: string): void {
+  const dispatch = layer.handle;
+  let lastMount: string | undefined;
+  let lastTemplate = joinTemplates(undefined, path);
+  const wrapped: Handle = function pulseCatchAllRoute(req, res, next) {
+    const carrier = carrierOf(req);
+    if (carrier !== undefined) {
+      if (carrier.mountTemplate !== lastMount) {
+        lastMount = carrier.mountTemplate;
+        lastTemplate = joinTemplates(lastMount, path);
+      }
+      carrier.route = undefined;
+      carrier.mountedMiddleware = lastTemplate;
     }
     return dispatch(req, res, next);
   };

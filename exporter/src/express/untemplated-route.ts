@@ -1,4 +1,5 @@
 import { HTTP_UNTEMPLATED_ROUTE_PREFIX } from '../catalog/http';
+import { isCatchAllPath } from './catch-all';
 import { templateAppRoutes, templateOf } from './route-templates';
 
 // A request an Express route handled, but whose route Pulse never wrapped: a router of an
@@ -19,6 +20,8 @@ export function untemplatedRoute(req: unknown): string | undefined {
   const r = req as { route?: { path?: unknown } | null; app?: object };
   const route = r.route;
   if (route === undefined || route === null || route.path === undefined) return undefined;
+  // A catch-all route that answered 404 matched nothing in particular (see catch-all.ts).
+  if (typeof route.path === 'string' && isCatchAllPath(route.path)) return undefined;
   const label = HTTP_UNTEMPLATED_ROUTE_PREFIX + templateOf(route.path);
   const app = r.app;
   if (app !== undefined && !walkedApps.has(app)) {

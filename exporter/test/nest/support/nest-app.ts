@@ -30,12 +30,16 @@ export async function buildNestApp(format: ModuleFormat): Promise<string> {
   const args = [tsc, '-p', join(appDir, 'tsconfig.json'), '--outDir', outDir];
   if (format === 'cjs') args.push('--module', 'commonjs', '--moduleResolution', 'node10');
   await run(process.execPath, args, { cwd: appDir });
-  writeFileSync(join(outDir, 'package.json'), JSON.stringify({ private: true, type: format === 'esm' ? 'module' : 'commonjs' }));
+  writeFileSync(
+    join(outDir, 'package.json'),
+    JSON.stringify({ private: true, type: format === 'esm' ? 'module' : 'commonjs' }),
+  );
   return outDir;
 }
 
+/** A Pulse event as its stdout line (pino): `event_kind`, `http_route`, `trace_id`, `msg`, … */
 export interface PulseEventLine {
-  kind: string;
+  event_kind: string;
   [field: string]: unknown;
 }
 
@@ -51,7 +55,11 @@ export interface RunningNestApp {
 }
 
 /** Starts `node <dir>/<main>` on a free loopback port; resolves once it answers. */
-export async function startNestApp(dir: string, main = 'main.js', env: Record<string, string> = {}): Promise<RunningNestApp> {
+export async function startNestApp(
+  dir: string,
+  main = 'main.js',
+  env: Record<string, string> = {},
+): Promise<RunningNestApp> {
   const port = await getFreePort();
   const child: ChildProcess = spawn(process.execPath, [join(dir, main)], {
     cwd: dir,
@@ -74,7 +82,8 @@ export async function startNestApp(dir: string, main = 'main.js', env: Record<st
     stdout
       .split('\n')
       .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as PulseEventLine);
+      .map((line) => JSON.parse(line) as PulseEventLine)
+      .filter((event) => typeof event.event_kind === 'string');
   const app: RunningNestApp = {
     baseUrl,
     port,
