@@ -39,14 +39,17 @@ beforeAll(async () => {
     try {
       await next();
     } catch (err) {
-      if (!ctx.path.startsWith('/swallowed')) throw err;
+      if (ctx.path.startsWith('/captured')) pulse.captureException(err);
+      else if (!ctx.path.startsWith('/swallowed')) throw err;
       ctx.status = 502;
       ctx.body = 'upstream failed';
     }
   });
   app.use(async (ctx, next) => {
     if (ctx.path === '/teapot') ctx.throw(418); // before any router
-    await next();
+    if (ctx.path.startsWith('/static/'))
+      ctx.body = 'file'; // answers without a router (koa-static does)
+    else await next();
   });
   const router = new Router();
   router.get('/ctx/:id', async (ctx) => {
@@ -64,8 +67,11 @@ beforeAll(async () => {
     ctx.body = 'done';
   });
   router.get('/hang', () => new Promise(() => undefined)); // never answers
-  router.get('/swallowed/:id', async () => {
+  router.get(['/swallowed/:id', '/captured/:id'], async () => {
     throw new Error('upstream down');
+  });
+  router.get(/^\/files\/(\d+)$/, (ctx) => {
+    ctx.body = 'file';
   });
   router.get('/internal/ping', (ctx) => {
     ctx.body = 'pong';
@@ -179,6 +185,17 @@ describe('requests', () => {
   });
 });
 
+describe('routes', () => {
+  it('labels a RegExp route with the RegExp text and a response no router made as (unmatched)', async () => {
+    await (await fetch(`${base}/files/12`)).text();
+    await (await fetch(`${base}/static/app.js`)).text();
+    await settle();
+    const text = await metrics();
+    expect(sampleValue(text, COUNT, { http_route: String.raw`/^\\/files\\/(\\d+)$/` })).toBe(1);
+    expect(sampleValue(text, COUNT, { http_route: '(unmatched)', http_response_status_code: '200' })).toBe(1);
+  });
+});
+
 describe('errors', () => {
   it('counts an error an error middleware swallowed by the status it answered, and leaves the errors signal out', async () => {
     const res = await fetch(`${base}/swallowed/1`);
@@ -189,6 +206,13 @@ describe('errors', () => {
     // Not emitted, so neither the app's listener nor Pulse saw it (docs: emit it, or captureException).
     expect(sampleSum(text, 'pulse_errors_total', { http_route: '/swallowed/:id' })).toBe(0);
     expect(appErrors).not.toContain('upstream down');
+  });
+
+  it('records an error the middleware passed to captureException() under the route', async () => {
+    expect((await fetch(`${base}/captured/1`)).status).toBe(502);
+    await settle();
+    const text = await metrics();
+    expect(sampleValue(text, 'pulse_errors_total', { error_type: 'internal', http_route: '/captured/:id' })).toBe(1);
   });
 
   it('records ctx.throw() before any router as (unmatched), with its status, and keeps the trace id header', async () => {
