@@ -25,7 +25,8 @@ export interface FastifyInstanceLike {
   route(options: {
     method: string | string[];
     url: string;
-    logLevel?: string;
+    /** A level name Fastify knows: a plain `string` makes `app.register()` reject the plugin in TypeScript apps. */
+    logLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
     handler: (request: FastifyRequestLike, reply: FastifyReplyLike) => unknown;
   }): unknown;
 }
