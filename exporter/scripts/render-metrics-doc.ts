@@ -27,19 +27,26 @@ export function renderMetricsDoc(metrics: readonly MetricDefinition[] = allMetri
     'with `pulse_`. Every metric is capped in series: label sets past the cap share one series whose labels are',
     'all `_overflow`, counted in `pulse_series_dropped_total`.',
     '',
+    'Under node:cluster or PM2 cluster mode one scrape returns every worker ([cluster.md](cluster.md)): counters and',
+    'histograms are summed; the *workers* column says how each gauge combines (`sum`, or `per worker`: one series',
+    'per worker with a `worker` label).',
+    '',
   ];
   const signals = [...new Set(metrics.map((m) => m.signal))];
   for (const signal of signals) {
     lines.push(
       `## ${SIGNAL_TITLES[signal]}`,
       '',
-      '| name | type | unit | labels | buckets | description |',
-      '|---|---|---|---|---|---|',
+      '| name | type | unit | labels | buckets | workers | description |',
+      '|---|---|---|---|---|---|---|',
     );
     for (const m of metrics.filter((x) => x.signal === signal)) {
       const labels = m.labelNames.length > 0 ? m.labelNames.map((l) => `\`${l}\``).join(', ') : '—';
       const buckets = m.buckets ? m.buckets.join(', ') : '—';
-      lines.push(`| \`${m.name}\` | ${m.type} | ${m.unit || '—'} | ${labels} | ${buckets} | ${cell(m.help)} |`);
+      const workers = m.clusterAggregation === 'per-worker' ? 'per worker' : 'sum';
+      lines.push(
+        `| \`${m.name}\` | ${m.type} | ${m.unit || '—'} | ${labels} | ${buckets} | ${workers} | ${cell(m.help)} |`,
+      );
     }
     lines.push('');
   }

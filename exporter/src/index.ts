@@ -22,6 +22,7 @@ export type { DepsOptions } from './deps/options';
 export { excludeFromDependencyTracking } from './deps/index';
 export type { TrackDependencyOptions } from './deps/index';
 export type { HealthOptions } from './health/options';
+export type { ClusterOptions } from './cluster/options';
 export type {
   HealthCheck,
   HealthCheckContext,

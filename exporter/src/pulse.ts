@@ -6,6 +6,7 @@ import type { PulseOptions, ResolvedOptions } from './config/options';
 import { resolveOptions } from './config/options';
 import type { EndpointHandler, PulseCore } from './core';
 import { createMetricsEndpoint } from './endpoints/metrics-endpoint';
+import { createClusterSignal } from './cluster/index';
 import type { EventSink } from './events';
 import { stdoutEventSink } from './events';
 import { patchLoadedExpress, templateAppRoutes } from './express/route-templates';
@@ -119,6 +120,8 @@ export function createPulse(options: PulseOptions): Pulse {
   const deps = createDepsSignal(core);
   const health = createHealthSignal(core);
   const errors = createErrorsSignal(core);
+  // Under node:cluster / PM2 cluster mode: /metrics and /health answer for every worker.
+  createClusterSignal(core, { promRegistry, metricsEndpoint, health: health.api.health });
 
   const mountedApps = new WeakSet<object>();
   // `/METRICS` and `/health/` too: Express routes case-insensitively, with or without the slash.

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { allMetrics, catalog } from './index';
+import { allMetrics, catalog, WORKER_LABEL } from './index';
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -30,6 +30,15 @@ describe('metric catalog', () => {
       for (let i = 1; i < buckets.length; i++) expect(buckets[i]!).toBeGreaterThan(buckets[i - 1]!);
     } else {
       expect(m.buckets).toBeUndefined();
+    }
+  });
+
+  it('says for every gauge, and only gauges, how workers of one host combine', () => {
+    for (const m of allMetrics) {
+      if (m.type === 'gauge')
+        expect([m.name, m.clusterAggregation]).toEqual([m.name, expect.stringMatching(/^(sum|per-worker)$/)]);
+      else expect([m.name, m.clusterAggregation]).toEqual([m.name, undefined]);
+      expect(m.labelNames).not.toContain(WORKER_LABEL);
     }
   });
 

@@ -34,6 +34,7 @@ export const dbClientConnectionCount = defineMetric({
   help: 'Connections in a client pool, by state (idle or used).',
   labelNames: ['db_client_connection_state', 'db_client_connection_pool_name'],
   signal: 'db',
+  clusterAggregation: 'sum',
 });
 
 export const dbClientConnectionPendingRequests = defineMetric({
@@ -43,6 +44,7 @@ export const dbClientConnectionPendingRequests = defineMetric({
   help: 'Requests waiting for a connection from a client pool.',
   labelNames: ['db_client_connection_pool_name'],
   signal: 'db',
+  clusterAggregation: 'sum',
 });
 
 export const dbClientConnectionMax = defineMetric({
@@ -52,6 +54,7 @@ export const dbClientConnectionMax = defineMetric({
   help: 'Maximum number of connections a client pool allows.',
   labelNames: ['db_client_connection_pool_name'],
   signal: 'db',
+  clusterAggregation: 'sum',
 });
 
 const routeQueryLabels = ['http_route', 'db_system_name', 'db_operation_name', 'db_collection_name'] as const;

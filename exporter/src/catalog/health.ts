@@ -12,6 +12,7 @@ export const pulseHealthCheckStatus = defineMetric({
   help: 'Last result of a health check: 1 healthy, 0.5 degraded, 0 unhealthy (a timeout is unhealthy).',
   labelNames: ['check', 'critical'],
   signal: 'health',
+  clusterAggregation: 'per-worker',
 });
 
 export const pulseHealthCheckDuration = defineMetric({
@@ -21,6 +22,7 @@ export const pulseHealthCheckDuration = defineMetric({
   help: 'How long the last run of a health check took (its timeout when it timed out).',
   labelNames: ['check'],
   signal: 'health',
+  clusterAggregation: 'per-worker',
 });
 
 export const pulseHealthStatus = defineMetric({
@@ -30,6 +32,7 @@ export const pulseHealthStatus = defineMetric({
   help: 'Composite health: 1 healthy, 0.5 degraded (a non-critical check fails), 0 unhealthy (a critical check fails).',
   labelNames: [],
   signal: 'health',
+  clusterAggregation: 'per-worker',
 });
 
 export const pulseHealthCheckFlapping = defineMetric({
@@ -39,4 +42,5 @@ export const pulseHealthCheckFlapping = defineMetric({
   help: '1 while a health check changed status more often than allowed within the flapping window; else 0.',
   labelNames: ['check'],
   signal: 'health',
+  clusterAggregation: 'per-worker',
 });

@@ -34,6 +34,7 @@ export const httpServerActiveRequests = defineMetric({
   help: 'Number of HTTP server requests in flight.',
   labelNames: ['http_request_method'],
   signal: 'http',
+  clusterAggregation: 'sum',
 });
 
 export const httpServerRequestBodySize = defineMetric({

@@ -31,6 +31,7 @@ export const catalog = {
   pulseSeriesDropped: pulse.pulseSeriesDropped,
   pulseScrapeDuration: pulse.pulseScrapeDuration,
   pulseInternalErrors: pulse.pulseInternalErrors,
+  pulseClusterPeerRequests: pulse.pulseClusterPeerRequests,
   dbClientOperationDuration: db.dbClientOperationDuration,
   dbClientConnectionCount: db.dbClientConnectionCount,
   dbClientConnectionPendingRequests: db.dbClientConnectionPendingRequests,

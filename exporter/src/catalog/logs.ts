@@ -150,6 +150,7 @@ export const pulseLogBufferBytes = defineMetric({
   help: 'Bytes of log events waiting for delivery to Loki (bounded by logs.loki.bufferMaxBytes).',
   labelNames: [],
   signal: 'logs',
+  clusterAggregation: 'sum',
 });
 
 export const pulseLogEventsTruncated = defineMetric({

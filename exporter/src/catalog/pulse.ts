@@ -21,6 +21,7 @@ export const pulseScrapeDuration = defineMetric({
   help: 'Time the previous /metrics scrape took to serialise, wall clock.',
   labelNames: [],
   signal: 'pulse',
+  clusterAggregation: 'per-worker',
 });
 
 /**
@@ -38,6 +39,7 @@ export const INTERNAL_ERROR_SIGNALS = [
   'logs',
   'metrics',
   'shutdown',
+  'cluster',
 ] as const;
 export type InternalErrorSignal = (typeof INTERNAL_ERROR_SIGNALS)[number];
 
@@ -47,5 +49,22 @@ export const pulseInternalErrors = defineMetric({
   unit: '',
   help: 'Errors inside Pulse itself, caught so the host application never sees them.',
   labelNames: ['signal'],
+  signal: 'pulse',
+});
+
+/**
+ * `outcome` values of `pulse_cluster_peer_requests_total`: a peer answered; did not answer within
+ * `cluster.timeout` (its last answered state stands in); failed otherwise (same stand-in); or had
+ * exited (its last state joins the retired workers' totals, so sums never go back).
+ */
+export const CLUSTER_PEER_OUTCOMES = ['answered', 'timeout', 'failed', 'exited'] as const;
+export type ClusterPeerOutcome = (typeof CLUSTER_PEER_OUTCOMES)[number];
+
+export const pulseClusterPeerRequests = defineMetric({
+  name: 'pulse_cluster_peer_requests_total',
+  type: 'counter',
+  unit: '',
+  help: 'Requests a worker made to its peers (node:cluster, PM2 cluster mode) to answer a scrape or /health, by outcome.',
+  labelNames: ['outcome'],
   signal: 'pulse',
 });

@@ -18,6 +18,7 @@ export const nodejsEventLoopUtilization = defineMetric({
   help: 'Share of time (0–1) the event loop was busy over the last sampling window.',
   labelNames: [],
   signal: 'runtime',
+  clusterAggregation: 'per-worker',
 });
 
 // Event-loop delay over the last sampling window, one gauge per statistic as OTel names them
@@ -29,6 +30,7 @@ export const nodejsEventLoopDelayP50 = defineMetric({
   help: 'Median event-loop delay over the last sampling window (monitorEventLoopDelay, resolution subtracted).',
   labelNames: [],
   signal: 'runtime',
+  clusterAggregation: 'per-worker',
 });
 
 export const nodejsEventLoopDelayP90 = defineMetric({
@@ -38,6 +40,7 @@ export const nodejsEventLoopDelayP90 = defineMetric({
   help: '90th-percentile event-loop delay over the last sampling window (monitorEventLoopDelay, resolution subtracted).',
   labelNames: [],
   signal: 'runtime',
+  clusterAggregation: 'per-worker',
 });
 
 export const nodejsEventLoopDelayP99 = defineMetric({
@@ -47,6 +50,7 @@ export const nodejsEventLoopDelayP99 = defineMetric({
   help: '99th-percentile event-loop delay over the last sampling window (monitorEventLoopDelay, resolution subtracted).',
   labelNames: [],
   signal: 'runtime',
+  clusterAggregation: 'per-worker',
 });
 
 export const nodejsEventLoopDelayMax = defineMetric({
@@ -56,6 +60,7 @@ export const nodejsEventLoopDelayMax = defineMetric({
   help: 'Longest event-loop delay over the last sampling window (monitorEventLoopDelay, resolution subtracted).',
   labelNames: [],
   signal: 'runtime',
+  clusterAggregation: 'per-worker',
 });
 
 export const v8GcDuration = defineMetric({
@@ -75,6 +80,7 @@ export const nodejsHeapSizeLimit = defineMetric({
   help: 'V8 heap size limit; divide nodejs_heap_size_used_bytes by it for "heap near limit".',
   labelNames: [],
   signal: 'runtime',
+  clusterAggregation: 'sum',
 });
 
 export const pulseRuntimeInfo = defineMetric({
@@ -84,6 +90,7 @@ export const pulseRuntimeInfo = defineMetric({
   help: 'Always 1; labels name the Node.js and Pulse versions, the service, its version (service_version, absent when unknown), its environment and the process (service_instance_id, as on its Loki events).',
   labelNames: ['nodejs_version', 'pulse_version', 'service_name', 'env', 'service_instance_id', 'service_version'],
   signal: 'runtime',
+  clusterAggregation: 'per-worker',
 });
 
 export const pulseRuntimeLeakSuspected = defineMetric({
@@ -93,6 +100,7 @@ export const pulseRuntimeLeakSuspected = defineMetric({
   help: '1 while the post-GC heap floor or the active handle count grew in every slice of the leak window, beyond the configured growth; else 0.',
   labelNames: ['resource'],
   signal: 'runtime',
+  clusterAggregation: 'per-worker',
 });
 
 export const pulseRuntimeGrowthRatio = defineMetric({
@@ -102,4 +110,5 @@ export const pulseRuntimeGrowthRatio = defineMetric({
   help: 'Growth of the heap floor / handle count over the leak window (0.25 = +25 %); 0 until the window is full.',
   labelNames: ['resource'],
   signal: 'runtime',
+  clusterAggregation: 'per-worker',
 });

@@ -12,6 +12,8 @@ import type { LogsOptions, ResolvedLogsOptions } from '../logs/options';
 import { logsOptionsSchema, resolveLogsOptions } from '../logs/options';
 import type { ErrorsOptions, ResolvedErrorsOptions } from '../errors/options';
 import { errorsOptionsSchema, resolveErrorsOptions } from '../errors/options';
+import type { ClusterOptions, ResolvedClusterOptions } from '../cluster/options';
+import { clusterOptionsSchema, resolveClusterOptions } from '../cluster/options';
 import { DEFAULT_MAX_SERIES_PER_METRIC } from '../metrics/registry';
 import { anyOf, arrayOf, bool, fn, instance, literal, num, object, recordOf, str } from './schema';
 import { resolveServiceVersion, serviceVersionCheck } from './service-version';
@@ -35,6 +37,8 @@ export interface PulseOptions {
   health?: HealthOptions;
   logs?: LogsOptions;
   errors?: ErrorsOptions;
+  /** Several processes per host (node:cluster, PM2 cluster mode): one scrape answers for all. */
+  cluster?: ClusterOptions;
 }
 
 export interface HttpOptions {
@@ -104,6 +108,7 @@ const schema = object(
     health: healthOptionsSchema,
     logs: logsOptionsSchema,
     errors: errorsOptionsSchema,
+    cluster: clusterOptionsSchema,
   },
   { required: ['serviceName'] },
 );
@@ -135,6 +140,7 @@ export interface ResolvedOptions {
   health: ResolvedHealthOptions;
   logs: ResolvedLogsOptions;
   errors: ResolvedErrorsOptions;
+  cluster: ResolvedClusterOptions;
 }
 
 export function resolveOptions(input: unknown): ResolvedOptions {
@@ -164,5 +170,6 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     health: resolveHealthOptions(o.health),
     logs: resolveLogsOptions(o.logs),
     errors: resolveErrorsOptions(o.errors),
+    cluster: resolveClusterOptions(o.cluster),
   };
 }

@@ -6,6 +6,9 @@ import { contentTypeOf, formatFromAccept } from '../metrics/exposition';
 import { serializePromClientRegistry } from '../metrics/prom-client-bridge';
 import { compileAuthCheck, rejectUnauthorized } from './auth';
 
+/** Renders every family of one scrape (without OpenMetrics' `# EOF`). */
+export type MetricsSource = (format: ExpositionFormat) => Promise<Buffer[]>;
+
 /**
  * GET /metrics: Pulse's registry and the app's prom-client registry in one response, as
  * Prometheus text or OpenMetrics (with exemplars) by the scrape's Accept header. Concurrent
@@ -17,16 +20,23 @@ export function createMetricsEndpoint(
 ): {
   handler: EndpointHandler;
   render: (format: ExpositionFormat) => Promise<string>;
+  /** Replaces what a scrape renders (the cluster signal: every worker's metrics, merged). */
+  useSource(source: MetricsSource): void;
 } {
   const auth = core.options.metrics.auth;
   const authorised = compileAuthCheck(auth);
   const scrapeDuration = core.metrics.gauge(pulseScrapeDuration).seriesFor([]);
   const inFlight = new Map<ExpositionFormat, Promise<Buffer[]>>();
 
-  async function renderNow(format: ExpositionFormat): Promise<Buffer[]> {
-    const started = performance.now();
+  let source: MetricsSource = async (format) => {
     const chunks = await core.metrics.serializeChunks(format);
     chunks.push(Buffer.from(await serializePromClientRegistry(promRegistry, format), 'utf8'));
+    return chunks;
+  };
+
+  async function renderNow(format: ExpositionFormat): Promise<Buffer[]> {
+    const started = performance.now();
+    const chunks = await source(format);
     if (format === 'openmetrics') chunks.push(Buffer.from('# EOF\n'));
     scrapeDuration.set((performance.now() - started) / 1000);
     return chunks;
@@ -63,5 +73,11 @@ export function createMetricsEndpoint(
       },
     );
   };
-  return { handler, render };
+  return {
+    handler,
+    render,
+    useSource(next) {
+      source = next;
+    },
+  };
 }
