@@ -32,8 +32,12 @@ export function createFastifyPlugin(parts: FastifyPluginParts): PulseFastifyPlug
     const ownRoutes = new Set<string>();
 
     function onRequest(request: PulseRequest, reply: FastifyReplyLike, next: () => void): void {
-      const route = request.routeOptions.url; // one read: the getter builds an object each time
-      if (route !== undefined && ownRoutes.has(route)) return next();
+      let route = request.routeOptions.url; // one read: the getter builds an object each time
+      if (route !== undefined) {
+        if (ownRoutes.has(route)) return next();
+        // A prefixed plugin's '/' route is registered both as '/api' and '/api/': one template.
+        if (route.length > 1 && route.charCodeAt(route.length - 1) === 47 /* / */) route = route.slice(0, -1);
+      }
       const ctx = http.startRequest(request.raw, reply.raw);
       if (ctx === undefined) return next();
       // Versioned routes (`constraints: { version }`) share their URL, so they share one template.
