@@ -7,6 +7,7 @@ import { addKnexListener, addRecorder, removeKnexListener, removeRecorder } from
 import { filenameOf, findModules, packageVersion, versionAtLeast } from './find-modules';
 import type { KnexClientLike } from './knex';
 import { isKnexModule, knexClientOf, knexSystem, patchKnexModule, trackKnexPool } from './knex';
+import { instrumentMariadbTarget, isMariadbModule, patchMariadbModule } from './mariadb';
 import { instrumentMysql2Target, isMysql2Module, patchMysql2Module } from './mysql2';
 import { RequestQueryTracker } from './n-plus-one';
 import type { DriverSwitch } from './options';
@@ -35,6 +36,7 @@ export type InstrumentedKind =
   | 'mysql2 pool'
   | 'mysql2 pool cluster'
   | 'mysql2 connection'
+  | 'mariadb module'
   | 'knex module'
   | 'knex'
   | 'ioredis module'
@@ -67,7 +69,7 @@ const NODE_REDIS_CHANNELS_SINCE = '5.12.0';
 
 /**
  * Creates the db signal: query duration histograms, per-route query counts, the slow query log,
- * N+1 detection and pool gauges for pg, mysql2 and knex, ioredis and node-redis.
+ * N+1 detection and pool gauges for pg, mysql2, mariadb and knex, ioredis and node-redis.
  */
 export function createDbSignal(core: PulseCore): { api: DbApi } {
   const options = core.options.db;
@@ -174,6 +176,23 @@ export function createDbSignal(core: PulseCore): { api: DbApi } {
     },
   );
   enable(
+    options.mariadb,
+    () => {
+      track('mysql');
+      // Both entries (promise, callback) share the lib/ classes that get patched.
+      for (const main of ['promise.js', 'callback.js']) {
+        for (const found of findModules('mariadb', main)) patchMariadbModule(found.exports, found.filename);
+      }
+    },
+    (mod) => {
+      if (!isMariadbModule(mod))
+        throw new PulseConfigError('db.mariadb', 'expected true, false or the mariadb module (require("mariadb"))');
+      track('mysql');
+      if (!patchMariadbModule(mod, filenameOf(mod)))
+        warn('db.mariadb: this copy of mariadb was not found in the module cache, so Pulse cannot patch it');
+    },
+  );
+  enable(
     options.knex,
     () => {
       addKnexListener(onKnexClient);
@@ -254,6 +273,11 @@ export function createDbSignal(core: PulseCore): { api: DbApi } {
         track('mysql');
         return mysql2;
       }
+      const mariadb = instrumentMariadbTarget(target, filenameOf);
+      if (mariadb !== undefined) {
+        track('mysql');
+        return mariadb;
+      }
       if (isIoredisModule(target)) {
         track('redis');
         patchIoredisModule(target);
@@ -275,7 +299,7 @@ export function createDbSignal(core: PulseCore): { api: DbApi } {
         return 'redis client';
       }
       throw new TypeError(
-        'pulse.instrument(): expected a pg Pool, Client or module, a mysql2 pool, cluster, connection or module, a knex instance, or an ioredis or node-redis client or module',
+        'pulse.instrument(): expected a pg Pool, Client or module, a mysql2 pool, cluster, connection or module, the mariadb module, a knex instance, or an ioredis or node-redis client or module',
       );
     },
   };

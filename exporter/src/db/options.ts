@@ -38,6 +38,11 @@ export interface DbOptions {
   pg?: DriverSwitch;
   /** Instrument mysql2 (≥ 3.20, through its diagnostics_channel TracingChannels). Default false. */
   mysql2?: DriverSwitch;
+  /**
+   * Instrument mariadb (MariaDB Connector/Node.js ≥ 3.4, the driver of Prisma's MariaDB adapter):
+   * statements, transactions, connections and pools, recorded as `mysql`. Default false.
+   */
+  mariadb?: DriverSwitch;
   /** Instrument knex (3.x): its queries are recorded once, by the driver it runs on; knex adds its pool. Default false. */
   knex?: DriverSwitch;
   /** Instrument ioredis (≥ 5.11, through its diagnostics_channel TracingChannels): commands, MULTI, connections. Default false. */
@@ -59,6 +64,7 @@ const driverSwitch = anyOf(bool(), instance<object>('the driver module'));
 export const dbOptionsSchema = object({
   pg: driverSwitch,
   mysql2: driverSwitch,
+  mariadb: driverSwitch,
   knex: driverSwitch,
   ioredis: driverSwitch,
   redis: driverSwitch,
@@ -85,6 +91,7 @@ export const dbOptionsSchema = object({
 export interface ResolvedDbOptions {
   pg: DriverSwitch;
   mysql2: DriverSwitch;
+  mariadb: DriverSwitch;
   knex: DriverSwitch;
   ioredis: DriverSwitch;
   redis: DriverSwitch;
@@ -123,6 +130,7 @@ export function resolveDbOptions(input: DbOptions | undefined): ResolvedDbOption
   return {
     pg: o.pg ?? false,
     mysql2: o.mysql2 ?? false,
+    mariadb: o.mariadb ?? false,
     knex: o.knex ?? false,
     ioredis: o.ioredis ?? false,
     redis: o.redis ?? false,
