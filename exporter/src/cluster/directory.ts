@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { linkSync, lstatSync, mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { link, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FamilyState, WorkerState } from './state';
@@ -94,6 +94,7 @@ async function readState(path: string): Promise<WorkerState | undefined> {
 export class SnapshotWriter {
   private last: Promise<void> = Promise.resolve();
   private seq = 0;
+  private retired = false;
 
   constructor(
     private readonly dir: string,
@@ -106,17 +107,24 @@ export class SnapshotWriter {
     const target = join(this.dir, this.key + SNAPSHOT);
     const body = JSON.stringify(state);
     this.last = this.last.then(async () => {
+      if (this.retired) return; // a snapshot after the final one would resurrect this worker
       await writeFile(tmp, body, { mode: 0o600 });
-      await rename(tmp, target);
+      if (this.retired) await unlink(tmp);
+      else await rename(tmp, target);
     });
     return this.last;
   }
 
   /** At exit: the final state straight into `retired/` (synchronous: the process is ending). */
   retireSync(state: WorkerState): void {
+    this.retired = true;
     const tmp = join(this.dir, `${this.key}.final.tmp`);
     writeFileSync(tmp, JSON.stringify({ ...state, families: monotonicFamilies(state.families) }), { mode: 0o600 });
-    renameSync(tmp, join(this.dir, RETIRED, this.key + SNAPSHOT));
+    try {
+      linkSync(tmp, join(this.dir, RETIRED, this.key + SNAPSHOT)); // never replaces one a peer retired first
+    } finally {
+      unlinkSync(tmp);
+    }
     for (const own of [this.key + SNAPSHOT, this.key + SOCKET]) {
       try {
         unlinkSync(join(this.dir, own));
@@ -133,10 +141,13 @@ export const readSnapshot = (dir: string, key: string): Promise<WorkerState | un
 
 /**
  * A worker that exited without retiring itself (SIGKILL, OOM): its last snapshot moves to
- * `retired/` (rename: if two workers notice at once, one wins) and its socket file goes.
+ * `retired/` (if two workers notice at once, one wins) and its socket file goes.
  */
 export async function retireDeparted(dir: string, key: string): Promise<void> {
-  await rename(join(dir, key + SNAPSHOT), join(dir, RETIRED, key + SNAPSHOT)).catch(() => undefined);
+  const snapshot = join(dir, key + SNAPSHOT);
+  // link, not rename: a retired file is never replaced (peers have read it once and keep it).
+  await link(snapshot, join(dir, RETIRED, key + SNAPSHOT)).catch(() => undefined);
+  await unlink(snapshot).catch(() => undefined);
   await unlink(join(dir, key + SOCKET)).catch(() => undefined);
 }
 

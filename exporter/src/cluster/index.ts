@@ -81,6 +81,7 @@ export function createClusterSignal(core: PulseCore, wiring: ClusterWiring): voi
   );
   let lastPromFamilies: FamilyState[] = [];
   let closed = false;
+  let retiredState: WorkerState | undefined;
 
   async function ownState(): Promise<WorkerState> {
     await core.metrics.collect();
@@ -91,6 +92,8 @@ export function createClusterSignal(core: PulseCore, wiring: ClusterWiring): voi
 
   /** Our state, on disk before anyone sees it: what a scrape showed stays counted if we die. */
   async function shownState(): Promise<WorkerState> {
+    // Once retired, the retired totals are all anyone may see: more would go back at our exit.
+    if (retiredState !== undefined) return retiredState;
     const state = await ownState();
     if (!closed) await writer.write(state);
     return state;
@@ -198,7 +201,8 @@ export function createClusterSignal(core: PulseCore, wiring: ClusterWiring): voi
       // metric that cannot be read synchronously (a collect callback) as last shown.
       const app = promClientCountsNow(wiring.promRegistry, new Set(core.metrics.names()));
       const shownOnly = lastPromFamilies.filter((f) => app.unread.has(f.name));
-      writer.retireSync({ worker, key, families: [...pulseFamilies(core.metrics), ...app.families, ...shownOnly] });
+      retiredState = { worker, key, families: [...pulseFamilies(core.metrics), ...app.families, ...shownOnly] };
+      writer.retireSync(retiredState);
     } catch (err) {
       core.internalError('cluster', err);
     }
