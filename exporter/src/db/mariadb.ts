@@ -12,16 +12,17 @@ import { isTrackedPool, poolName, trackPool } from './pool-metrics';
 
 // mariadb (MariaDB Connector/Node.js) >= 3.4 < 4, tested with 3.4.5: the driver of Prisma's
 // MariaDB/MySQL adapter (@prisma/adapter-mariadb), and a driver of its own. It publishes no
-// diagnostics_channel, so this file patches the two internal classes every API ends in — the
-// promise and callback connections and pools all call them with (cmdParam, resolve, reject) —
-// once per loaded copy, marked with a symbol:
+// diagnostics_channel, so this file patches the two internal classes the promise API (the
+// package's main entry, and what the Prisma adapter uses) ends in — its connections and pools call
+// them with (cmdParam, resolve, reject) — once per loaded copy, marked with a symbol:
 //   Connection.prototype.query / prepareExecute / batch   every statement (text, binary, batch)
 //   Connection.prototype.changeTransaction                commit() and rollback(), when they send one
 //   Connection.prototype.connect                          connection attempts (`CONNECT`)
 //   Pool.prototype.getConnection   registers the pool for the pool gauges, and hands the checkout's
 //                                  queries the application's request context, call site and issue
 //                                  time (a queued request is called back from whoever released)
-// Not seen: queryStream() (it queues its command without passing through these methods).
+// Not seen: the statements of the callback API (`mariadb/callback`) and queryStream(), which build
+// their commands themselves and queue them past these methods (their connects and pools are seen).
 // Statements are recorded as db_system_name "mysql", as mysql2's are: the same servers and SQL.
 
 const kPatched = Symbol.for('pulse.db.mariadb.patched');
