@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // HTTP overhead benchmark: bare Express vs instrumented Express servers, on each Node line.
 //
-//   node bench/http-overhead/run.mjs [--suite express|realistic] [--node-lines 20,22,24]
+//   node bench/http-overhead/run.mjs [--suite express|fastify|realistic] [--node-lines 20,22,24]
 //        [--rounds N] [--duration S] [--warmup S] [--quick]
 //        [--connections N] [--ids N] [--variants a,b,...] [--retry-contended N] [--quiet-wait S]
 //        [--max-spread PCT] [--slow-factor F] [--no-pin] [--max-minutes M] [--out FILE]
@@ -87,6 +87,17 @@ const EXPRESS_VARIANTS = {
   },
 };
 
+// The same request on Fastify 5: bare, fastify-metrics, Pulse's plugin.
+const FASTIFY_VARIANTS = {
+  bare: { file: 'fastify-bare.mjs', label: 'bare Fastify', expect: null },
+  'fastify-metrics': {
+    file: 'fastify-metrics.mjs',
+    label: 'fastify-metrics',
+    expect: /route="\/api\/users\/:id"/,
+  },
+  pulse: { file: 'fastify-pulse.mjs', label: 'Pulse', expect: /http_route="\/api\/users\/:id"/ },
+};
+
 // The realistic request (bench/realistic-request): one server file, bare or Pulse by env.
 const realisticServer = path.join(benchDir, 'realistic-request', 'server.mjs');
 const REALISTIC_VARIANTS = {
@@ -114,6 +125,15 @@ const SUITES = {
     maxSpread: 5,
     backends: false,
     out: 'http-overhead.json',
+  },
+  fastify: {
+    variants: FASTIFY_VARIANTS,
+    defaults: ['bare', 'fastify-metrics', 'pulse'],
+    path: (id) => `/api/users/${id}`,
+    checkPaths: [],
+    maxSpread: 5,
+    backends: false,
+    out: 'fastify-overhead.json',
   },
   realistic: {
     variants: REALISTIC_VARIANTS,

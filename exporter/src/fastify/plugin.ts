@@ -69,6 +69,9 @@ export function createFastifyPlugin(parts: FastifyPluginParts): PulseFastifyPlug
     fastify.addHook('onError', onError);
     for (const [path, handler] of endpoints) {
       const url = fastify.prefix + path;
+      // The app's own route (a /health registered before the plugin) keeps its path: a second
+      // GET route there would make Fastify throw at startup.
+      if (fastify.hasRoute?.({ method: 'GET', url }) === true) continue;
       ownRoutes.add(url);
       // GET only: Fastify answers HEAD from GET routes; the handler writes node:http's response itself.
       fastify.route({

@@ -22,6 +22,7 @@ export interface FastifyInstanceLike {
   readonly prefix: string;
   decorateRequest(name: string | symbol, value: unknown): unknown;
   addHook(name: string, hook: (...args: never[]) => unknown): unknown;
+  hasRoute?(options: { method: 'GET'; url: string }): boolean;
   route(options: {
     method: string | string[];
     url: string;
