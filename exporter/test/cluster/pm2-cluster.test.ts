@@ -18,7 +18,8 @@ const COUNT = 'http_server_request_duration_seconds_count';
 
 describe('PM2 cluster mode: one scrape answers for every worker', () => {
   const home = mkdtempSync(join(tmpdir(), 'pm2-'));
-  const dir = join(mkdtempSync(join(tmpdir(), 'pc-')), 'c');
+  const dirParent = mkdtempSync(join(tmpdir(), 'pc-'));
+  const dir = join(dirParent, 'c');
   let port: number;
   let baseUrl: string;
 
@@ -77,7 +78,7 @@ describe('PM2 cluster mode: one scrape answers for every worker', () => {
   afterAll(async () => {
     await pm2('kill').catch(() => undefined);
     rmSync(home, { recursive: true, force: true });
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(dirParent, { recursive: true, force: true });
   }, 40_000);
 
   it('sums 1000 keep-alive requests across both workers on every scrape', async () => {
