@@ -76,7 +76,14 @@ export async function startNestApp(
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let spawnError: Error | undefined;
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.once('error', (err) => {
+      spawnError = err; // no process: nothing will exit
+      resolve();
+    });
+  });
   const baseUrl = `http://127.0.0.1:${port}`;
   const events = (): PulseEventLine[] =>
     stdout
@@ -95,12 +102,12 @@ export async function startNestApp(
       return events();
     },
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      if (spawnError === undefined && child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
     },
   };
   for (let i = 0; i < 200; i++) {
-    if (child.exitCode !== null) break;
+    if (child.exitCode !== null || spawnError !== undefined) break;
     const ok = await fetch(`${baseUrl}/metrics`).then(
       (r) => r.ok,
       () => false,
@@ -109,5 +116,5 @@ export async function startNestApp(
     await sleep(100);
   }
   await app.stop();
-  throw new Error(`the Nest app did not start:\n${stderr}\n${stdout}`);
+  throw new Error(`the Nest app did not start: ${spawnError?.message ?? ''}\n${stderr}\n${stdout}`);
 }
