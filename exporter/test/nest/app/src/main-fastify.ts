@@ -5,7 +5,6 @@ import { AppModule } from './app.module.js';
 import { pulse } from './pulse.js';
 import { PulseExceptionFilter } from './pulse-exception.filter.js';
 
-// The same app on Nest's Fastify adapter.
 async function bootstrap() {
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, new FastifyAdapter());
   await app.register(pulse.fastify()); // measures every request, serves GET /metrics, /health
@@ -13,6 +12,6 @@ async function bootstrap() {
 
   app.setGlobalPrefix('api', { exclude: [{ path: 'status', method: RequestMethod.GET }] });
   app.enableVersioning({ type: VersioningType.URI });
-  await app.listen(process.env.PORT ?? 3000, '127.0.0.1');
+  await app.listen(process.env.PORT ?? 3000);
 }
 bootstrap();

@@ -7,12 +7,12 @@ import { PulseExceptionFilter } from './pulse-exception.filter.js';
 
 async function bootstrap() {
   const app = await NestFactory.create<NestExpressApplication>(AppModule);
-  app.use(pulse.middleware()); // before Nest registers its routes (on listen)
+  app.use(pulse.middleware()); // before the routes Nest adds when it starts
   pulse.mount(app.getHttpAdapter().getInstance()); // GET /metrics, /health
   app.useGlobalFilters(new PulseExceptionFilter(app.get(HttpAdapterHost).httpAdapter));
 
   app.setGlobalPrefix('api', { exclude: [{ path: 'status', method: RequestMethod.GET }] });
   app.enableVersioning({ type: VersioningType.URI });
-  await app.listen(process.env.PORT ?? 3000, '127.0.0.1');
+  await app.listen(process.env.PORT ?? 3000);
 }
 bootstrap();

@@ -1,7 +1,7 @@
 import { createPulse } from '@pulse-apm/exporter';
 
-// One Pulse for the process, imported by main.ts and the exception filter.
+// One Pulse for the process: main.ts and the exception filter import it.
 export const pulse = createPulse({
-  serviceName: 'nest-shop',
+  serviceName: 'shop-api',
   db: { pg: true },
 });
