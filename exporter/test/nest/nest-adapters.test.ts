@@ -57,7 +57,7 @@ describe.each(CASES)('a NestJS app on its %s adapter, built as %s, run as node d
     app = await startNestApp(await builtApp(format), MAIN[adapter], { DATABASE_URL });
     ({ statuses, avatarTraceIds } = await sendCalls(app.baseUrl));
     exposition = await (await fetch(`${app.baseUrl}/metrics`)).text();
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     await app?.stop();
@@ -74,6 +74,16 @@ describe.each(CASES)('a NestJS app on its %s adapter, built as %s, run as node d
       (l) => `${l.http_request_method} ${l.http_route} ${l.http_response_status_code}`,
     );
     expect(counted).toEqual(EXPECTED_REQUESTS);
+  });
+
+  it("serves Pulse's /health outside the global prefix, and counts none of its own endpoints", async () => {
+    const res = await fetch(`${app.baseUrl}/health`);
+    expect({ status: res.status, body: (await res.json()) as unknown }).toMatchObject({
+      status: 200,
+      body: { status: 'healthy' },
+    });
+    const routes = parseSamples(exposition).flatMap((s) => (s.name === DURATION ? [s.labels.http_route] : []));
+    expect(routes.filter((r) => r === '/metrics' || r === '/health')).toEqual([]);
   });
 
   it('puts no raw path, id or query value in any label', () => {

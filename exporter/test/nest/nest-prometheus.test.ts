@@ -41,7 +41,7 @@ describe('NestJS apps on real Prometheus', () => {
       targets: ADAPTERS.map((adapter) => ({ job: job(adapter), address: `127.0.0.1:${apps.get(adapter)!.port}` })),
     });
     for (const adapter of ADAPTERS) await prom.waitForScrapes(job(adapter), 2);
-  }, 90_000);
+  }, 120_000);
 
   afterAll(async () => {
     await prom?.stop();
