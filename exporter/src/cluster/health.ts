@@ -1,7 +1,7 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EndpointHandler } from '../core';
 import { compileAuthCheck, hasCredentials, rejectUnauthorized } from '../endpoints/auth';
 import type { ResolvedHealthOptions } from '../health/options';
+import { isVerbose, send } from '../health/endpoints';
 import { healthSummary } from '../health/report';
 import type { HealthReport, HealthStatus } from '../health/types';
 
@@ -26,21 +26,6 @@ export interface ClusterHealthSources {
 }
 
 const RANK: Record<HealthStatus, number> = { healthy: 0, degraded: 1, unhealthy: 2 };
-
-function isVerbose(req: IncomingMessage): boolean {
-  const url = req.url ?? '';
-  const q = url.indexOf('?');
-  if (q === -1) return false;
-  const value = new URLSearchParams(url.slice(q + 1)).get('verbose');
-  return value !== null && value !== 'false' && value !== '0';
-}
-
-function send(res: ServerResponse, statusCode: number, body: unknown): void {
-  res.statusCode = statusCode;
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.setHeader('Cache-Control', 'no-store');
-  res.end(JSON.stringify(body));
-}
 
 /** Same access rules as the single-process `/health` (details only with `health.auth` or `details: 'public'`). */
 export function clusterHealthHandler(options: ResolvedHealthOptions, sources: ClusterHealthSources): EndpointHandler {

@@ -13,14 +13,16 @@ export interface HealthEndpointSources {
 
 const STATUS_CODES = { healthy: 200, unhealthy: 503 } as const;
 
-function send(res: ServerResponse, statusCode: number, body: unknown): void {
+/** A JSON answer that no cache keeps (health changes from one probe to the next). */
+export function send(res: ServerResponse, statusCode: number, body: unknown): void {
   res.statusCode = statusCode;
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   res.setHeader('Cache-Control', 'no-store');
   res.end(JSON.stringify(body));
 }
 
-function isVerbose(req: IncomingMessage): boolean {
+/** `?verbose` (any value but `false` or `0`). */
+export function isVerbose(req: IncomingMessage): boolean {
   const url = req.url ?? '';
   const q = url.indexOf('?');
   if (q === -1) return false;
