@@ -4,6 +4,7 @@
 //
 //   node bench/http-overhead/parts.mjs [--mode instructions|cpu] [--node 24=/path/to/node,20=node]
 //        [--variants bare,pulse,pulse-context,...] [--requests N] [--rounds R] [--warmup N] [--jobs J]
+//        [--warm W]
 //
 // A part is switched off by building Pulse from exporter/src (esbuild, as tsup builds dist) with
 // that part's code replaced (SWITCHES below; each replacement must match, or the run stops), or by
@@ -11,8 +12,8 @@
 // differs from it by one part only.
 //
 // --mode instructions (default): callgrind instructions per request, as instructions.mjs counts
-//   them (server and a sequential keep-alive client in one single-threaded V8, runs of N and 2N
-//   requests, (Ir(2N) - Ir(N)) / N, V8's compilers printed apart and left out of `saved`). These
+//   them (server and a sequential keep-alive client in one single-threaded V8, runs of W + N and
+//   W + 2N requests, (Ir(W + 2N) - Ir(W + N)) / N, W = --warm (default 0), V8's compilers printed apart and left out of `saved`). These
 //   repeat whatever else the machine runs. Timer-driven parts (default metrics, runtime) and the
 //   dependency signal are off in every Pulse variant here (see instructions.mjs for why).
 // --mode cpu: server CPU µs per request from /proc/<pid>/stat (utime + stime) over a fixed
@@ -69,7 +70,7 @@ const SWITCHES = {
         /const inFlight = new InFlightRequests\(recordResponse\);\s*core\.onShutdown\(\(\) => inFlight\.close\(\)\);/,
         '',
       ],
-      ['http/middleware.ts', /if \(!inFlight\.track\(ctx, rawReq\)\)[^\n]*\n/, '\n'],
+      ['http/middleware.ts', /if \(!inFlight\.track\(ctx, req\)\)[^\n]*\n/, '\n'],
     ],
   },
   routes: {
@@ -92,7 +93,7 @@ const REQUEST_PATH = ['context', 'traceid', 'header', 'exemplars', 'inflight', '
 
 /** Variant name -> parts switched off (undefined for bare Express). */
 function partsOf(variant) {
-  if (variant === 'bare') return undefined;
+  if (variant === 'bare' || variant === 'prom-client') return undefined;
   if (variant === 'pulse') return [];
   if (variant === 'pulse-request-path') return REQUEST_PATH;
   const part = variant.slice('pulse-'.length);
@@ -174,6 +175,10 @@ async function child([variant, mode, count]) {
     const { createPulse } = require(path.join(buildDir, `${variant}.cjs`));
     pulse = createPulse(pulseOptions(parts, mode));
     app.use(pulse.middleware());
+  } else if (variant === 'prom-client') {
+    // The reference floor the issue compares against: a minimal prom-client middleware.
+    const { promClientMiddleware } = await import('./servers/prom-client-middleware.mjs');
+    app.use(promClientMiddleware(require('prom-client')));
   }
   addRoutes(app, express);
   pulse?.mount(app);
@@ -305,14 +310,21 @@ async function pool(tasks, jobs) {
 }
 
 async function instructionsMode(lines, variants) {
+  const startedAt = new Date().toISOString();
   const n = Number(opt('requests', '4000'));
+  const warm = Number(opt('warm', '0'));
   const jobs = Number(opt('jobs', '2'));
   const tasks = [];
   for (const node of lines) {
     for (const variant of variants) {
       if (partsOf(variant)?.some((p) => SWITCHES[p].cpuOnly)) continue;
       tasks.push(async () => {
-        const [small, large] = [await callgrind(node, variant, n), await callgrind(node, variant, 2 * n)];
+        // Both runs share `warm` requests first, so their difference covers requests from warm + n
+        // on: past the tier-ups that a short run would still be compiling.
+        const [small, large] = [
+          await callgrind(node, variant, warm + n),
+          await callgrind(node, variant, warm + 2 * n),
+        ];
         const perRequest = (large.total - small.total) / n;
         const compile = (large.compile - small.compile) / n;
         const gc = (large.gc - small.gc) / n;
@@ -336,7 +348,7 @@ async function instructionsMode(lines, variants) {
     const mine = rows.filter((r) => r.line === node.line);
     const bare = mine.find((r) => r.variant === 'bare');
     const pulse = mine.find((r) => r.variant === 'pulse');
-    console.log(`\nNode ${node.version}: instructions per request (${n}→${2 * n} requests), compilers left out`);
+    console.log(`\nNode ${node.version}: instructions per request (${warm + n}→${warm + 2 * n} requests), compilers left out`);
     console.log(
       'variant'.padEnd(22),
       'instr/req'.padStart(10),
@@ -358,7 +370,17 @@ async function instructionsMode(lines, variants) {
       );
     }
   }
-  return { n, rows };
+  const what = Object.fromEntries(variants.map((v) => [v, describeVariant(v)]));
+  return { benchmark: 'http-parts-instructions', startedAt, n, warm, rows, what };
+}
+
+/** What a variant is, in words, for the tables that print it. */
+function describeVariant(variant) {
+  if (variant === 'bare') return 'bare Express';
+  if (variant === 'prom-client') return 'minimal prom-client middleware';
+  if (variant === 'pulse') return 'Pulse';
+  if (variant === 'pulse-request-path') return 'Pulse with every request-path part off';
+  return `Pulse without: ${SWITCHES[variant.slice('pulse-'.length)].what}`;
 }
 
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
@@ -466,6 +488,7 @@ if (args[0] === '--child') {
   const mode = opt('mode', 'instructions');
   const defaultVariants = [
     'bare',
+    'prom-client',
     'pulse',
     ...REQUEST_PATH.map((p) => `pulse-${p}`),
     'pulse-record',

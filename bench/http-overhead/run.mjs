@@ -1028,7 +1028,7 @@ async function main() {
   console.log(renderHeadline(head));
 
   const out = {
-    benchmark: opts.suite === 'express' ? 'http-overhead' : 'realistic-request',
+    benchmark: { express: 'http-overhead', realistic: 'realistic-request', fastify: 'fastify-overhead' }[opts.suite],
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     incomplete,
