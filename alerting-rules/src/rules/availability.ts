@@ -1,5 +1,5 @@
 import type { AlertConfig } from '../config';
-import { logql, promql } from '../queries';
+import { catalog, logql, promql } from '../queries';
 import type { AlertRule } from '../types';
 
 // Is the service there and healthy: server lost (Prometheus + Loki), vanished, crash loop,
@@ -83,7 +83,7 @@ function crashLoop(config: AlertConfig): AlertRule {
     description: `{{ $labels.instance }} ({{ $labels.job }}) started {{ $value }} times in ${window} (threshold ${restarts}).`,
     doc: {
       meaning:
-        'An instance keeps restarting: each start is a new `process_start_time_seconds`. A rollout restarts an instance once; a single crash that restarts cleanly is PulseProcessCrashed (a warning); this many restarts is a crash loop and pages.',
+        'An instance keeps restarting: each start is a new `process_start_time_seconds`. A rollout restarts an instance once; a single crash that restarts cleanly is PulseProcessCrashed (a warning); this many restarts is a crash loop and pages. An instance run as a cluster (node:cluster, PM2) has no `process_start_time_seconds` (its workers start at different times, so the merged scrape leaves it out, as prom-client does): this rule does not see its workers restart.',
       threshold: `${restarts} or more restarts of one instance in ${window}.`,
       tune: '`crashLoop.restarts`, `crashLoop.window`.',
       action:
@@ -112,6 +112,13 @@ function targetDown(config: AlertConfig): AlertRule {
   };
 }
 
+/**
+ * Each worker of a clustered instance (node:cluster, PM2) runs every check and reports it under its
+ * `worker` label: one alert per instance and check (the worst worker's status), not one per worker.
+ */
+const acrossWorkers = (aggregate: 'min' | 'max', expr: string): string =>
+  `${aggregate} without (${catalog.WORKER_LABEL}) (${expr})`;
+
 function healthRules(): AlertRule[] {
   return [
     {
@@ -120,7 +127,7 @@ function healthRules(): AlertRule[] {
       group: GROUP,
       severity: 'critical',
       for: '1m',
-      expr: `${promql.healthCheckStatus({ critical: true })} == ${promql.HEALTH_UNHEALTHY}`,
+      expr: `${acrossWorkers('min', promql.healthCheckStatus({ critical: true }))} == ${promql.HEALTH_UNHEALTHY}`,
       summary: 'critical health check {{ $labels.check }} fails on {{ $labels.job }}',
       description:
         'Health check {{ $labels.check }} of {{ $labels.instance }} is unhealthy: the service reports itself unhealthy.',
@@ -138,7 +145,7 @@ function healthRules(): AlertRule[] {
       group: GROUP,
       severity: 'warning',
       for: '5m',
-      expr: `${promql.healthCheckStatus({ critical: false })} < 1`,
+      expr: `${acrossWorkers('min', promql.healthCheckStatus({ critical: false }))} < 1`,
       summary: 'health check {{ $labels.check }} degraded on {{ $labels.job }}',
       description:
         'Non-critical health check {{ $labels.check }} of {{ $labels.instance }} reports {{ $value }} (1 healthy, 0.5 degraded, 0 unhealthy).',
@@ -155,7 +162,7 @@ function healthRules(): AlertRule[] {
       group: GROUP,
       severity: 'warning',
       for: '2m',
-      expr: `${promql.healthCheckFlapping()} == 1`,
+      expr: `${acrossWorkers('max', promql.healthCheckFlapping())} == 1`,
       summary: 'health check {{ $labels.check }} flaps on {{ $labels.job }}',
       description: 'Health check {{ $labels.check }} of {{ $labels.instance }} changes status more often than allowed.',
       doc: {

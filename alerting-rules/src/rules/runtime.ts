@@ -1,10 +1,16 @@
 import type { AlertConfig } from '../config';
-import { promql } from '../queries';
+import { catalog, promql } from '../queries';
 import type { AlertRule } from '../types';
 
 // Node.js runtime: event-loop delay, heap near its limit, leak heuristic.
 
 const GROUP = 'pulse-runtime';
+/**
+ * `, worker N` for the catalog's per-worker gauges of a clustered instance (node:cluster, PM2),
+ * nothing on a single process: event-loop delay and the leak heuristic are each process's own, so
+ * their rules fire per worker.
+ */
+const WORKER_SUFFIX = `{{ with $labels.${catalog.WORKER_LABEL} }}, worker {{ . }}{{ end }}`;
 
 export function runtimeRules(config: AlertConfig): AlertRule[] {
   const delay = config.eventLoopDelayP99Seconds;
@@ -18,11 +24,11 @@ export function runtimeRules(config: AlertConfig): AlertRule[] {
       severity: 'warning',
       for: '5m',
       expr: `${promql.eventLoopDelayP99()} > ${delay}`,
-      summary: '{{ $labels.instance }} event loop is blocked',
-      description: `p99 event-loop delay of {{ $labels.instance }} is {{ $value | humanizeDuration }} (threshold ${delay}s): every request waits that long.`,
+      summary: `{{ $labels.instance }}${WORKER_SUFFIX} event loop is blocked`,
+      description: `p99 event-loop delay of {{ $labels.instance }}${WORKER_SUFFIX} is {{ $value | humanizeDuration }} (threshold ${delay}s): every request waits that long.`,
       doc: {
         meaning:
-          'The event loop is blocked by synchronous work (JSON of big payloads, crypto, regexes, long loops) or GC: every request on the instance waits.',
+          'The event loop is blocked by synchronous work (JSON of big payloads, crypto, regexes, long loops) or GC: every request on the instance waits (on the worker named, for an instance run as a cluster: one alert per worker).',
         threshold: `p99 delay above ${delay}s for 5m.`,
         tune: '`eventLoopDelayP99Seconds`.',
         action:
@@ -40,7 +46,7 @@ export function runtimeRules(config: AlertConfig): AlertRule[] {
       description: `{{ $labels.instance }} uses {{ $value | humanizePercentage }} of its V8 heap limit (threshold ${heap * 100}%): an out-of-memory crash is near.`,
       doc: {
         meaning:
-          'The V8 heap is close to `--max-old-space-size`: GC runs constantly and the process will crash with "heap out of memory".',
+          'The V8 heap is close to `--max-old-space-size`: GC runs constantly and the process will crash with "heap out of memory". For an instance run as a cluster (node:cluster, PM2) the ratio is its workers\' heaps together (prom-client sums them), so one worker near its limit among idle ones shows less.',
         threshold: `Used heap above ${heap * 100}% of the limit for 5m.`,
         tune: '`heapUsedRatio`; or raise the limit with `--max-old-space-size`.',
         action: 'Take a heap snapshot before it crashes; check PulseMemoryLeakSuspected and recent deploys.',
@@ -57,7 +63,7 @@ export function runtimeRules(config: AlertConfig): AlertRule[] {
       description: `{{ $labels.instance }} ({{ $labels.job }}) has {{ $value | humanizePercentage }} of its file descriptor limit open (threshold ${fds * 100}%): new sockets and files will fail with EMFILE.`,
       doc: {
         meaning:
-          'The process has nearly as many open file descriptors (sockets, files, pipes) as its limit (`ulimit -n`): the next `accept`, `connect` or `open` fails with EMFILE.',
+          "The process has nearly as many open file descriptors (sockets, files, pipes) as its limit (`ulimit -n`): the next `accept`, `connect` or `open` fails with EMFILE. For an instance run as a cluster the ratio is its workers' descriptors together over their limits together (prom-client sums both).",
         threshold: `Open descriptors above ${fds * 100}% of the limit for 5m.`,
         tune: '`fileDescriptorRatio`; or raise the limit (`ulimit -n`, `LimitNOFILE`, the container runtime).',
         action:
@@ -71,9 +77,8 @@ export function runtimeRules(config: AlertConfig): AlertRule[] {
       severity: 'warning',
       for: '15m',
       expr: `${promql.leakSuspected()} == 1`,
-      summary: '{{ $labels.instance }} may leak {{ $labels.resource }}',
-      description:
-        'The post-GC {{ $labels.resource }} floor of {{ $labels.instance }} grew in every slice of the leak window.',
+      summary: `{{ $labels.instance }}${WORKER_SUFFIX} may leak {{ $labels.resource }}`,
+      description: `The post-GC {{ $labels.resource }} floor of {{ $labels.instance }}${WORKER_SUFFIX} grew in every slice of the leak window.`,
       doc: {
         meaning:
           'The heap left after GC (or the count of active handles) keeps growing: a leak, or a cache without a bound.',
