@@ -46,7 +46,7 @@ export interface Pulse extends DbApi, RuntimeApi, DepsApi, HealthApi, LogsApi, E
   middleware(): Middleware;
   /** Koa: `app.use(pulse.koa())`, first. Measures requests and serves /metrics and /health itself. */
   koa(): KoaMiddleware;
-  /** Fastify 4/5: `await app.register(pulse.fastify())`, first. Measures requests and serves /metrics and /health as routes. */
+  /** Fastify 4/5: `await app.register(pulse.fastify())`, first. Measures requests and serves /metrics and /health before the app's routes. */
   fastify(): PulseFastifyPlugin;
   /** Serves GET /metrics (and the other Pulse endpoints) on `app`. */
   mount(app: MountTarget): void;
@@ -154,8 +154,14 @@ export function createPulse(options: PulseOptions): Pulse {
     serveEndpoint: serveOwnEndpoint,
     recordError: errors.record,
   });
-  // Fastify routes Pulse's endpoints itself: the plugin adds them as routes of the app.
-  const fastify = createFastifySignal({ http, endpoints, recordError: errors.record });
+  // Fastify apps need no mount() either: the plugin answers Pulse's endpoints from its onRequest
+  // hook, before the app's routes, whatever order they were registered in.
+  const fastify = createFastifySignal(core, {
+    http,
+    ownEndpoint,
+    serveEndpoint: serveOwnEndpoint,
+    recordError: errors.record,
+  });
   const unexpose = exposeInPromClient(promRegistry, metrics);
 
   let shutdownPromise: Promise<void> | undefined;

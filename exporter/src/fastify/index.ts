@@ -1,3 +1,4 @@
+import type { PulseCore } from '../core';
 import type { FastifyPluginParts } from './plugin';
 import { createFastifyPlugin } from './plugin';
 import type { PulseFastifyPlugin } from './types';
@@ -8,11 +9,11 @@ import type { PulseFastifyPlugin } from './types';
 export type { FastifyInstanceLike, FastifyReplyLike, FastifyRequestLike, PulseFastifyPlugin } from './types';
 
 /** The plugin, built on first use: one per Pulse instance, registrable on several apps. */
-export function createFastifySignal(parts: FastifyPluginParts): { plugin(): PulseFastifyPlugin } {
+export function createFastifySignal(core: PulseCore, parts: FastifyPluginParts): { plugin(): PulseFastifyPlugin } {
   let plugin: PulseFastifyPlugin | undefined;
   return {
     plugin() {
-      plugin ??= createFastifyPlugin(parts);
+      plugin ??= createFastifyPlugin(core, parts);
       return plugin;
     },
   };

@@ -19,22 +19,15 @@ export interface FastifyReplyLike {
 type Done = (err?: Error) => void;
 
 export interface FastifyInstanceLike {
-  readonly prefix: string;
+  /** The node:http (or http2) server Fastify answers on. */
+  readonly server: unknown;
   decorateRequest(name: string | symbol, value: unknown): unknown;
   addHook(name: string, hook: (...args: never[]) => unknown): unknown;
-  hasRoute?(options: { method: 'GET'; url: string }): boolean;
-  route(options: {
-    method: string | string[];
-    url: string;
-    /** A level name Fastify knows: a plain `string` makes `app.register()` reject the plugin in TypeScript apps. */
-    logLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
-    handler: (request: FastifyRequestLike, reply: FastifyReplyLike) => unknown;
-  }): unknown;
 }
 
 /**
  * `await app.register(pulse.fastify())`: a callback-style plugin marked as fastify-plugin marks
- * its plugins, so its hooks and routes apply to the whole app rather than to a child scope.
+ * its plugins, so its hooks apply to the whole app rather than to a child scope.
  */
 export interface PulseFastifyPlugin {
   (instance: FastifyInstanceLike, options: unknown, done: Done): void;

@@ -245,7 +245,7 @@ describe.each(FASTIFY_VERSIONS)('%s', (_name, Fastify: FastifyFactory) => {
     expect(sampleValue(text, COUNT, { http_route: '/admin/users/:userId', http_response_status_code: '418' })).toBe(1);
   });
 
-  it('serves /metrics and /health as Fastify routes (GET and HEAD) and never counts them as traffic', async () => {
+  it("serves /metrics and /health (GET and HEAD) before the app's routes and never counts them as traffic", async () => {
     const m = await fetch(`${base}/metrics`);
     expect(m.status).toBe(200);
     expect(await m.text()).toContain('# TYPE http_server_request_duration_seconds histogram');
