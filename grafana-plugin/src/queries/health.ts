@@ -19,7 +19,7 @@ import {
   targetUp,
   TARGET_LABELS,
 } from '@pulse-apm/exporter/queries/promql';
-import { LABELS, legend } from './labels';
+import { LABELS, legend, PROCESS_LEGEND } from './labels';
 import { SELECTED_RANGE, table } from './targets';
 import type { EmptyStateProbe, LokiTarget, PromTarget } from './types';
 import { logScope, probeSelector, serviceSelector } from './variables';
@@ -30,6 +30,8 @@ export const CRITICAL_LABEL = 'critical' satisfies LabelName<typeof pulseHealthC
 export const PROBE_TARGET_LABEL = TARGET_LABELS.instance;
 
 const BY_CHECK = [LABELS.instance, CHECK_LABEL];
+/** Per instance and check: the workers of a clustered instance combined by `aggregate`. */
+const perCheck = (aggregate: 'min' | 'max') => ({ selector: serviceSelector, by: BY_CHECK, aggregate });
 
 /** Display names of the checks table's value columns, by refId. */
 export const CHECKS_TABLE_COLUMNS: Record<string, string> = {
@@ -50,11 +52,11 @@ export const PROBES_TABLE_COLUMNS: Record<string, string> = {
 export const TARGET_REFS = { up: 'up', seen: 'seen', stops: 'stops', crashes: 'crashes' } as const;
 
 export const healthQueries = {
-  /** Composite status per instance (1 healthy, 0.5 degraded, 0 unhealthy). */
+  /** Composite status per instance, per worker of a clustered one (1 healthy, 0.5 degraded, 0 unhealthy). */
   composite: (): PromTarget => ({
     refId: 'composite',
     expr: gaugeValue(pulseHealthStatus, { selector: serviceSelector }),
-    legendFormat: legend(LABELS.instance),
+    legendFormat: PROCESS_LEGEND,
   }),
   /** The worst instance's composite status, as one value. */
   compositeWorst: (): PromTarget => ({
@@ -62,13 +64,16 @@ export const healthQueries = {
     expr: gaugeValue(pulseHealthStatus, { selector: serviceSelector, by: [], aggregate: 'min' }),
     instant: true,
   }),
-  /** Checks flapping right now (changing status more often than allowed). */
+  /**
+   * Checks flapping right now (changing status more often than allowed), per instance: the workers
+   * of a clustered instance each run every check, so one check flapping on all of them counts once.
+   */
   flappingCount: (): PromTarget => ({
     refId: 'flapping',
-    expr: gaugeValue(pulseHealthCheckFlapping, { selector: serviceSelector, by: [], aggregate: 'sum' }),
+    expr: `sum (${gaugeValue(pulseHealthCheckFlapping, perCheck('max'))})`,
     instant: true,
   }),
-  /** Every check of every instance now: status, how long it took, whether it flaps. */
+  /** Every check of every instance now: status, how long it took, whether it flaps (the worst worker of a clustered instance). */
   checksTable: (): PromTarget[] => [
     table('status', gaugeValue(pulseHealthCheckStatus, { selector: serviceSelector, by: BY_CHECK, aggregate: 'min' })),
     table(

@@ -3,6 +3,7 @@
 import {
   DEFAULT_METRIC_LABELS,
   LOG_METADATA,
+  WORKER_LABEL,
   type LabelName,
   type dbClientOperationDuration,
   type httpServerRequestDuration,
@@ -23,6 +24,11 @@ export const LABELS = {
   serviceName: 'service_name' satisfies LabelName<typeof pulseRuntimeInfo>,
   /** The process (`host:pid`): on every Loki line and on pulse_runtime_info, next to `instance`. */
   serviceInstanceId: LOG_METADATA.instance satisfies LabelName<typeof pulseRuntimeInfo>,
+  /**
+   * The worker of a clustered instance (node:cluster, PM2 cluster mode) on the catalog's per-worker
+   * gauges; absent on a single process, where Grafana renders `{{worker}}` as nothing.
+   */
+  worker: WORKER_LABEL,
   route: 'http_route' satisfies HttpLabel,
   method: 'http_request_method' satisfies HttpLabel,
   status: 'http_response_status_code' satisfies HttpLabel,
@@ -37,6 +43,12 @@ export const LABELS = {
   /** Structured metadata key of a Loki event's trace id; also the exemplar label on duration histograms. */
   traceId: LOG_METADATA.traceId,
 } as const;
+
+/**
+ * The legend of a per-worker gauge (event-loop delay and utilisation, health, leak heuristic):
+ * `{{instance}} {{worker}}`, so the workers of one instance get a line each, told apart.
+ */
+export const PROCESS_LEGEND = `{{${LABELS.instance}}} {{${LABELS.worker}}}`;
 
 /** `{{label}}`: a Grafana legend template. */
 export function legend(...labels: string[]): string {

@@ -21,7 +21,7 @@ import {
   vsPreviousWindow,
   type AggregateOptions,
 } from '@pulse-apm/exporter/queries/promql';
-import { LABELS, legend } from './labels';
+import { LABELS, legend, PROCESS_LEGEND } from './labels';
 import { overRange, SELECTED_RANGE } from './targets';
 import type { EmptyStateProbe, LokiTarget, PromTarget } from './types';
 import { logScope, RATE_WINDOW, ref, serviceSelector, VAR } from './variables';
@@ -67,7 +67,7 @@ export const overviewQueries = {
   eventLoopDelay: (): PromTarget => ({
     refId: 'eld',
     expr: gaugeValue(nodejsEventLoopDelayP99, { selector: serviceSelector }),
-    legendFormat: `p99 ${legend(LABELS.instance)}`,
+    legendFormat: `p99 ${PROCESS_LEGEND}`,
   }),
   heapUsed: (): PromTarget => ({
     refId: 'heap',

@@ -1,4 +1,6 @@
 // Runtime: per instance, is the process starved (event loop), leaking (heap, handles) or pausing (GC)?
+// Under a cluster (node:cluster, PM2) the catalog's per-worker gauges carry a `worker` label and get
+// a line per worker (`proc`); prom-client's defaults are summed per instance and keep `inst`.
 import {
   nodejsEventLoopDelayMax,
   nodejsEventLoopDelayP50,
@@ -22,13 +24,14 @@ import {
   selector,
   type AggregateOptions,
 } from '@pulse-apm/exporter/queries/promql';
-import { LABELS, legend } from './labels';
+import { LABELS, legend, PROCESS_LEGEND } from './labels';
 import type { EmptyStateProbe, PromTarget } from './types';
 import { RATE_WINDOW, serviceSelector } from './variables';
 
 const sel = { selector: serviceSelector };
 const perInstance: AggregateOptions = { selector: serviceSelector, window: RATE_WINDOW, by: [LABELS.instance] };
 const inst = legend(LABELS.instance);
+const proc = PROCESS_LEGEND;
 
 export const runtimeQueries = {
   info: (): PromTarget => ({ refId: 'info', expr: gaugeValue(pulseRuntimeInfo, sel), instant: true, format: 'table' }),
@@ -40,11 +43,11 @@ export const runtimeQueries = {
         ['p99', nodejsEventLoopDelayP99],
         ['max', nodejsEventLoopDelayMax],
       ] as const
-    ).map(([name, metric]) => ({ refId: name, expr: gaugeValue(metric, sel), legendFormat: `${inst} ${name}` })),
+    ).map(([name, metric]) => ({ refId: name, expr: gaugeValue(metric, sel), legendFormat: `${proc} ${name}` })),
   eventLoopUtilization: (): PromTarget => ({
     refId: 'elu',
     expr: gaugeValue(nodejsEventLoopUtilization, sel),
-    legendFormat: inst,
+    legendFormat: proc,
   }),
   heap: (): PromTarget[] => [
     { refId: 'used', expr: gaugeValue('nodejs_heap_size_used_bytes', sel), legendFormat: `${inst} used` },
@@ -102,13 +105,13 @@ export const runtimeQueries = {
     {
       refId: 'suspected',
       expr: leakSuspected(serviceSelector),
-      legendFormat: `${inst} ${legend(LABELS.leakResource)}`,
+      legendFormat: `${proc} ${legend(LABELS.leakResource)}`,
       instant: true,
     },
     {
       refId: 'growth',
       expr: gaugeValue(pulseRuntimeGrowthRatio, sel),
-      legendFormat: `${inst} ${legend(LABELS.leakResource)}`,
+      legendFormat: `${proc} ${legend(LABELS.leakResource)}`,
     },
   ],
 };

@@ -54,6 +54,7 @@ export const SERVICE_REFS = {
   p95: 'p95',
   health: 'health',
   instances: 'instances',
+  processes: 'processes',
 } as const;
 
 /** refIds of the service map's instant queries. */
@@ -68,14 +69,23 @@ export const MAP_REFS = {
 
 const BY_CALL = [LABELS.job, DEP_LABELS.dependency];
 
+// pulse_runtime_info is one series per process: one per instance, or one per worker (`worker`
+// label) of an instance run as a cluster (node:cluster, PM2), whose one scrape answers for all.
+const runtimeInfo = pulseRuntimeInfo.name;
+/** Instances (scrape targets) reporting now, per service: a clustered instance counts once. */
+export const instanceCount = `count by (${LABELS.job}) (count by (${LABELS.job}, ${LABELS.instance}) (${runtimeInfo}))`;
+/** Processes reporting now, per service: every worker of a clustered instance (= instances without clusters). */
+export const processCount = `count by (${LABELS.job}) (${runtimeInfo})`;
+
 export const servicesQueries = {
-  /** One row per service over the selected range: RED, worst health, instances reporting now. */
+  /** One row per service over the selected range: RED, worst health, instances and processes reporting now. */
   table: (): PromTarget[] => [
     table(SERVICE_REFS.rate, inSelectedEnv(requestRate(perService()))),
     table(SERVICE_REFS.errors, inSelectedEnv(serviceErrorRatio(perService()))),
     table(SERVICE_REFS.p95, inSelectedEnv(latencyQuantile(0.95, perService()))),
     table(SERVICE_REFS.health, inSelectedEnv(gaugeValue(pulseHealthStatus, { by: [LABELS.job], aggregate: 'min' }))),
-    table(SERVICE_REFS.instances, inSelectedEnv(`count by (${LABELS.job}) (${pulseRuntimeInfo.name})`)),
+    table(SERVICE_REFS.instances, inSelectedEnv(instanceCount)),
+    table(SERVICE_REFS.processes, inSelectedEnv(processCount)),
   ],
   /** The map's inputs: each service's own RED, and each service's calls per dependency (and its hosts). */
   map: (): PromTarget[] => [

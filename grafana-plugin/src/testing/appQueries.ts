@@ -64,6 +64,8 @@ export interface IssuedQuery {
   expr: string;
   instant: boolean;
   exemplar: boolean;
+  /** Grafana's legend template (`{{instance}} {{worker}}`), when the query has one. */
+  legendFormat?: string;
 }
 
 function ownerTitle(obj: SceneObject): string {
@@ -86,15 +88,19 @@ export function queriesOf(built: BuiltPage): IssuedQuery[] {
     if (!kind) {
       throw new Error(`${built.name}: a query runner uses data source ${JSON.stringify(ds)}, not the page's variables`);
     }
-    return runner.state.queries.map((q) => ({
-      page: built.name,
-      panel: ownerTitle(runner),
-      datasource: kind,
-      refId: q.refId,
-      expr: String((q as { expr?: unknown }).expr),
-      instant: Boolean((q as { instant?: unknown }).instant),
-      exemplar: Boolean((q as { exemplar?: unknown }).exemplar),
-    }));
+    return runner.state.queries.map((q) => {
+      const legendFormat = (q as { legendFormat?: unknown }).legendFormat;
+      return {
+        page: built.name,
+        panel: ownerTitle(runner),
+        datasource: kind,
+        refId: q.refId,
+        expr: String((q as { expr?: unknown }).expr),
+        instant: Boolean((q as { instant?: unknown }).instant),
+        exemplar: Boolean((q as { exemplar?: unknown }).exemplar),
+        ...(typeof legendFormat === 'string' && { legendFormat }),
+      };
+    });
   });
 }
 

@@ -7,6 +7,7 @@ import {
   DEFAULT_METRIC_NAMES,
   LOG_METADATA_KEYS,
   LOKI_LABELS,
+  WORKER_LABEL,
 } from '@pulse-apm/exporter/catalog';
 import { BLACKBOX_METRICS, BUCKET_LABEL, PROMETHEUS_METRICS, TARGET_LABELS } from '@pulse-apm/exporter/queries/promql';
 
@@ -93,6 +94,8 @@ export const KNOWN_PROM_LABELS = new Set<string>([
   ...Object.values(DEFAULT_METRIC_LABELS),
   ...Object.values(TARGET_LABELS),
   BUCKET_LABEL,
+  // The worker of a clustered instance, on the catalog's per-worker gauges.
+  WORKER_LABEL,
 ]);
 
 export const KNOWN_LOKI_LABELS = new Set<string>([...Object.values(LOKI_LABELS), ...LOG_METADATA_KEYS]);

@@ -157,7 +157,7 @@ export function overviewDashboard() {
             queries: [
               {
                 expr: promql.gaugeValue(catalog.nodejsEventLoopUtilization, { selector: SERVICE_SELECTOR }),
-                legend: legend(TARGET_LABELS.instance),
+                legend: legend(TARGET_LABELS.instance, catalog.WORKER_LABEL),
               },
             ],
             unit: 'percentunit',
@@ -206,7 +206,7 @@ export function overviewDashboard() {
             queries: [
               {
                 expr: promql.healthCheckStatus({ selector: SERVICE_SELECTOR }),
-                legend: legend(TARGET_LABELS.instance, CHECK),
+                legend: legend(TARGET_LABELS.instance, catalog.WORKER_LABEL, CHECK),
               },
             ],
             min: 0,

@@ -10,6 +10,11 @@ const INSTANCE = TARGET_LABELS.instance;
 const GC_TYPE = 'v8js_gc_type' satisfies (typeof catalog.v8GcDuration.labelNames)[number];
 const RESOURCE = 'resource' satisfies (typeof catalog.pulseRuntimeLeakSuspected.labelNames)[number];
 const perInstance = { selector: SERVICE_SELECTOR, by: [INSTANCE], aggregate: 'max' as const };
+// The catalog's per-worker gauges: one line per worker of a clustered instance (node:cluster, PM2),
+// one per instance otherwise (no `worker` label, which the legend then renders as nothing).
+const WORKER = catalog.WORKER_LABEL;
+const perWorker = { selector: SERVICE_SELECTOR, by: [INSTANCE, WORKER], aggregate: 'max' as const };
+const PROCESS = legend(INSTANCE, WORKER);
 
 export function runtimeDashboard() {
   return buildDashboard({
@@ -28,9 +33,7 @@ export function runtimeDashboard() {
             title: 'Event-loop utilisation',
             description: 'Share of time the event loop was busy over the last sampling window.',
             source: 'prometheus',
-            queries: [
-              { expr: promql.gaugeValue(catalog.nodejsEventLoopUtilization, perInstance), legend: legend(INSTANCE) },
-            ],
+            queries: [{ expr: promql.gaugeValue(catalog.nodejsEventLoopUtilization, perWorker), legend: PROCESS }],
             unit: 'percentunit',
             min: 0,
             max: 1,
@@ -43,17 +46,17 @@ export function runtimeDashboard() {
             source: 'prometheus',
             queries: [
               {
-                expr: promql.gaugeValue(catalog.nodejsEventLoopDelayP50, perInstance),
-                legend: `p50 ${legend(INSTANCE)}`,
+                expr: promql.gaugeValue(catalog.nodejsEventLoopDelayP50, perWorker),
+                legend: `p50 ${PROCESS}`,
               },
               {
-                expr: promql.gaugeValue(catalog.nodejsEventLoopDelayP90, perInstance),
-                legend: `p90 ${legend(INSTANCE)}`,
+                expr: promql.gaugeValue(catalog.nodejsEventLoopDelayP90, perWorker),
+                legend: `p90 ${PROCESS}`,
               },
-              { expr: promql.eventLoopDelayP99(SERVICE_SELECTOR), legend: `p99 ${legend(INSTANCE)}` },
+              { expr: promql.eventLoopDelayP99(SERVICE_SELECTOR), legend: `p99 ${PROCESS}` },
               {
-                expr: promql.gaugeValue(catalog.nodejsEventLoopDelayMax, perInstance),
-                legend: `max ${legend(INSTANCE)}`,
+                expr: promql.gaugeValue(catalog.nodejsEventLoopDelayMax, perWorker),
+                legend: `max ${PROCESS}`,
               },
             ],
             unit: 's',
@@ -121,9 +124,12 @@ export function runtimeDashboard() {
             queries: [
               {
                 expr: promql.gaugeValue(catalog.pulseRuntimeGrowthRatio, { selector: SERVICE_SELECTOR }),
-                legend: `growth ${legend(INSTANCE, RESOURCE)}`,
+                legend: `growth ${legend(INSTANCE, WORKER, RESOURCE)}`,
               },
-              { expr: promql.leakSuspected(SERVICE_SELECTOR), legend: `suspected ${legend(INSTANCE, RESOURCE)}` },
+              {
+                expr: promql.leakSuspected(SERVICE_SELECTOR),
+                legend: `suspected ${legend(INSTANCE, WORKER, RESOURCE)}`,
+              },
             ],
             unit: 'percentunit',
           }),
@@ -143,7 +149,8 @@ export function runtimeDashboard() {
           }),
           table({
             title: 'Versions',
-            description: 'The service version (service_version, when known), Node.js and Pulse versions per instance.',
+            description:
+              'The service version (service_version, when known), Node.js and Pulse versions per instance, one row per worker of a clustered instance.',
             source: 'prometheus',
             queries: [
               { expr: promql.gaugeValue(catalog.pulseRuntimeInfo, { selector: SERVICE_SELECTOR }), instant: true },

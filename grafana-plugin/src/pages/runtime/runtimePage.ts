@@ -20,7 +20,7 @@ export const runtimePage = definePage({
         160,
         tablePanel('Instances', [q.info()], {
           description:
-            'The service version (service_version, when known), Node.js and Pulse versions per instance (pulse_runtime_info).',
+            'The service version (service_version, when known), Node.js and Pulse versions per instance, one row per worker of a clustered instance (pulse_runtime_info).',
           columns: [],
           hide: ['__name__', 'Value'],
         }),

@@ -45,6 +45,11 @@ const frames = [
     [{ job: 'demo' }, 2],
     [{ job: 'payments' }, 1],
   ]),
+  // payments' one instance runs as a cluster of 4 workers.
+  table(SERVICE_REFS.processes, [
+    [{ job: 'demo' }, 2],
+    [{ job: 'payments' }, 4],
+  ]),
 ];
 const column = (frame: DataFrame, name: string) => frame.fields.find((f) => f.name === name)!.values;
 
@@ -107,6 +112,7 @@ describe('services table', () => {
     expect(column(frame, COL.p95)).toEqual([0.3, 0.05]);
     expect(column(frame, COL.health)).toEqual([1, 0.5]);
     expect(column(frame, COL.instances)).toEqual([2, 1]);
+    expect(column(frame, COL.processes)).toEqual([2, 4]);
     expect(column(frame, COL.alerts)).toEqual([2, 0]);
   });
 

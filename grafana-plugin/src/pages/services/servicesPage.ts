@@ -30,7 +30,7 @@ function servicesTable(): VizPanel {
   return PanelBuilders.table()
     .setTitle('Services')
     .setDescription(
-      'Every service over the selected range: requests/s, share of 5xx, p95 latency, worst instance health, instances reporting and alerts firing now. Click a column to sort, a service to open it.'
+      'Every service over the selected range: requests/s, share of 5xx, p95 latency, worst instance health, instances and processes reporting (each worker of an instance run as a cluster is a process) and alerts firing now. Click a column to sort, a service to open it.'
     )
     .setData(
       new SceneDataTransformer({
@@ -67,6 +67,7 @@ function servicesTable(): VizPanel {
         .overrideNoValue('No health checks')
         .overrideCustomFieldConfig('cellOptions', { type: TableCellDisplayMode.ColorText });
       b.matchFieldsWithName(COL.instances).overrideDecimals(0);
+      b.matchFieldsWithName(COL.processes).overrideDecimals(0);
       b.matchFieldsWithName(COL.alerts)
         .overrideDecimals(0)
         .overrideNoValue('unknown')

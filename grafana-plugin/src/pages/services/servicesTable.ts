@@ -17,6 +17,8 @@ export const SERVICE_COLUMNS = {
   p95: 'p95',
   health: 'Health',
   instances: 'Instances',
+  /** Workers of clustered instances (node:cluster, PM2) each count; equal to Instances without clusters. */
+  processes: 'Processes',
   alerts: 'Firing alerts',
 } as const;
 
@@ -27,6 +29,7 @@ export interface ServiceRow {
   p95: number;
   health: number;
   instances: number;
+  processes: number;
   /** null when Grafana's alert state could not be read (not "no alerts"). */
   alerts: number | null;
 }
@@ -40,6 +43,7 @@ export function serviceRows(frames: DataFrame[], alerts: Map<string, number> | u
   const p95 = stat(SERVICE_REFS.p95);
   const health = stat(SERVICE_REFS.health);
   const instances = stat(SERVICE_REFS.instances);
+  const processes = stat(SERVICE_REFS.processes);
   const names = new Set([...rate.keys(), ...errors.keys(), ...p95.keys(), ...health.keys(), ...instances.keys()]);
   return [...names].sort().map((service) => {
     const r = rate.get(service) ?? 0;
@@ -52,6 +56,7 @@ export function serviceRows(frames: DataFrame[], alerts: Map<string, number> | u
       p95: p95.get(service) ?? NaN,
       health: health.get(service) ?? NaN,
       instances: instances.get(service) ?? 0,
+      processes: processes.get(service) ?? 0,
       alerts: alerts === undefined ? null : (alerts.get(service) ?? 0),
     };
   });
@@ -97,6 +102,11 @@ export function servicesTableFrame(frames: DataFrame[], alerts: Map<string, numb
         C.instances,
         FieldType.number,
         rows.map((r) => r.instances)
+      ),
+      field(
+        C.processes,
+        FieldType.number,
+        rows.map((r) => r.processes)
       ),
       field(
         C.alerts,
