@@ -231,11 +231,8 @@ describe.each(FASTIFY_VERSIONS)('%s', (name, Fastify: FastifyFactory) => {
   });
 
   const FLOODS: [what: string, headers: Record<string, string>][] = [
-    // As many as node:http keeps (maxHeadersCount 2,000; past it, Host is dropped and node:http answers 400).
-    [
-      '2,000 headers',
-      { host: '127.0.0.1', ...Object.fromEntries(Array.from({ length: 1999 }, (_, i) => [`x-flood-${i}`, 'v'])) },
-    ],
+    // node:http refuses more itself on Node 22 and 24 (431), and past 2,000 drops the rest, Host included (400).
+    ['900 headers', Object.fromEntries(Array.from({ length: 900 }, (_, i) => [`x-flood-${i}`, 'v']))],
     ['a 64 KB header', { 'x-flood': 'x'.repeat(KB64) }],
     ['a 64 KB cookie and user agent', { cookie: 'a=' + 'b'.repeat(KB64 / 2), 'user-agent': 'u'.repeat(KB64 / 2) }],
     ['a content-length of 0 and a 64 KB accept-version', { 'content-length': '0', 'accept-version': 'x'.repeat(KB64) }],
