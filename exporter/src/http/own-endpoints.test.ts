@@ -20,6 +20,24 @@ describe("Pulse's own endpoint paths", () => {
     expect(match(url)).toBe(expected);
   });
 
+  it.each([
+    ['/api/users/1', undefined],
+    ['/Health/Live', '/health/live'],
+    ['/\u0130ealth', undefined], // non-ASCII: Express folds ASCII letters only
+    ['', undefined],
+  ])('%s names %s (the first-character shortcut)', (url, expected) => {
+    expect(match(url)).toBe(expected);
+  });
+
+  it('still finds a path of one character, and paths that start alike', () => {
+    const withRoot = ownEndpointMatcher(['/', '/x-status', '/Zeta']);
+    expect(withRoot('/')).toBe('/');
+    expect(withRoot('/?probe=1')).toBe('/');
+    expect(withRoot('/X-STATUS/')).toBe('/x-status');
+    expect(withRoot('/zeta')).toBe('/Zeta');
+    expect(withRoot('/api')).toBeUndefined();
+  });
+
   it('costs no more than a scan for the query on a hostile 64 KB URL', () => {
     const delay = monitorEventLoopDelay({ resolution: 1 });
     delay.enable();

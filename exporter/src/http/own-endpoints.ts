@@ -7,8 +7,22 @@ export function ownEndpointMatcher(paths: readonly string[]): (url: string) => s
   const byLowerCase = new Map<string, string>();
   for (const path of paths) byLowerCase.set(stripTrailingSlash(path.toLowerCase()), path);
   let maxLength = 0;
-  for (const key of byLowerCase.keys()) maxLength = Math.max(maxLength, key.length);
+  // The character after the leading slash, lower-cased, of every endpoint path: an app URL whose
+  // second character is none of them is answered without slicing or lower-casing it. (Express's
+  // case-insensitive routing folds ASCII letters only, so neither does this.) Off for a path of
+  // one character ("/"), which has no second one.
+  let secondChars: Uint8Array | undefined = new Uint8Array(128);
+  for (const key of byLowerCase.keys()) {
+    maxLength = Math.max(maxLength, key.length);
+    const c = key.charCodeAt(1);
+    if (key.length < 2 || c >= 128) secondChars = undefined;
+    else if (secondChars !== undefined) secondChars[c] = 1;
+  }
   return (url) => {
+    if (secondChars !== undefined) {
+      const c = url.charCodeAt(1);
+      if (!(secondChars[c >= 65 && c <= 90 ? c + 32 : c] === 1)) return undefined;
+    }
     const q = url.indexOf('?');
     let end = q === -1 ? url.length : q;
     if (end > 1 && url.charCodeAt(end - 1) === 47 /* / */) end--;
