@@ -94,7 +94,8 @@ const REQUEST_PATH = ['context', 'traceid', 'header', 'exemplars', 'inflight', '
 /** Variant name -> parts switched off (undefined for bare Express). */
 function partsOf(variant) {
   if (variant === 'bare' || variant === 'prom-client') return undefined;
-  if (variant === 'pulse') return [];
+  if (variant === 'fastify-bare' || variant === 'fastify-metrics') return undefined;
+  if (variant === 'pulse' || variant === 'fastify-pulse') return [];
   if (variant === 'pulse-request-path') return REQUEST_PATH;
   const part = variant.slice('pulse-'.length);
   if (!variant.startsWith('pulse-') || SWITCHES[part] === undefined) throw new Error(`unknown variant ${variant}`);
@@ -165,7 +166,31 @@ async function buildVariant(variant) {
 }
 
 // ---------------------------------------------------------------- child: one server
+/** The Fastify suite's app (servers/fastify-common.mjs) with bare Fastify, fastify-metrics or Pulse. */
+async function fastifyServer(variant, mode) {
+  const { default: Fastify } = await import('fastify');
+  const { addFastifyRoutes } = await import('./servers/fastify-common.mjs');
+  const app = Fastify();
+  let pulse;
+  if (variant === 'fastify-pulse') {
+    const { createPulse } = require(path.join(buildDir, `${variant}.cjs`));
+    pulse = createPulse(pulseOptions([], mode));
+    await app.register(pulse.fastify());
+  } else if (variant === 'fastify-metrics') {
+    const { default: metricsPlugin } = await import('fastify-metrics');
+    await app.register(metricsPlugin, { endpoint: '/metrics' });
+  }
+  await addFastifyRoutes(app);
+  await app.ready();
+  await new Promise((resolve) => app.server.listen(0, '127.0.0.1', resolve));
+  return { server: app.server, pulse };
+}
+
 async function child([variant, mode, count]) {
+  if (variant.startsWith('fastify-')) {
+    const { server, pulse } = await fastifyServer(variant, mode);
+    return serveChild(server, pulse, mode, count);
+  }
   const { default: express } = await import('express');
   const { addRoutes } = await import('./servers/common.mjs');
   const parts = partsOf(variant);
@@ -185,6 +210,11 @@ async function child([variant, mode, count]) {
   const server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
+  return serveChild(server, pulse, mode, count);
+}
+
+/** Reports to the orchestrator (cpu) or runs the in-process client (instructions). */
+async function serveChild(server, pulse, mode, count) {
   const port = server.address().port;
   // Valgrind slows the process ~50x: an idle keep-alive socket must not time out between requests.
   // (A timeout of 10 min, not 0: the per-request socket timer stays as it is by default.)
@@ -371,7 +401,8 @@ async function instructionsMode(lines, variants) {
     }
   }
   const what = Object.fromEntries(variants.map((v) => [v, describeVariant(v)]));
-  return { benchmark: 'http-parts-instructions', startedAt, n, warm, rows, what };
+  const benchmark = variants.every((v) => v.startsWith('fastify-')) ? 'fastify-instructions' : 'http-parts-instructions';
+  return { benchmark, startedAt, n, warm, rows, what };
 }
 
 /** What a variant is, in words, for the tables that print it. */
@@ -379,6 +410,9 @@ function describeVariant(variant) {
   if (variant === 'bare') return 'bare Express';
   if (variant === 'prom-client') return 'minimal prom-client middleware';
   if (variant === 'pulse') return 'Pulse';
+  if (variant === 'fastify-bare') return 'bare Fastify';
+  if (variant === 'fastify-metrics') return 'fastify-metrics';
+  if (variant === 'fastify-pulse') return 'Pulse on Fastify';
   if (variant === 'pulse-request-path') return 'Pulse with every request-path part off';
   return `Pulse without: ${SWITCHES[variant.slice('pulse-'.length)].what}`;
 }

@@ -5,6 +5,8 @@
 // and leaves git clean. Nothing here measures: it only formats what a run printed.
 
 const SUITE_TITLES = {
+  'fastify-instructions':
+    'Fastify 5: instructions per request beside bare Fastify and fastify-metrics (bench/http-overhead/parts.mjs)',
   'http-parts-instructions':
     'Where the Express request path goes: instructions per request, part by part (bench/http-overhead/parts.mjs)',
   'http-overhead': 'Express 4: `GET /api/users/:id` (bench/http-overhead)',
@@ -14,7 +16,7 @@ const SUITE_TITLES = {
 
 /** The parts of a run.mjs (or parts.mjs --mode instructions) results file the page shows. */
 export function summarise(results) {
-  if (results.benchmark === 'http-parts-instructions') return summariseInstructions(results);
+  if (INSTRUCTION_SUITES.has(results.benchmark)) return summariseInstructions(results);
   const lines = {};
   for (const [line, head] of Object.entries(results.headline)) {
     const variants = {};
@@ -48,6 +50,8 @@ export function summarise(results) {
     lines,
   };
 }
+
+const INSTRUCTION_SUITES = new Set(['http-parts-instructions', 'fastify-instructions']);
 
 function summariseInstructions(results) {
   const lines = {};
@@ -109,14 +113,17 @@ function renderInstructions(summary) {
   const out = [];
   for (const line of linesOf(summary)) {
     const l = summary.lines[line];
-    const bare = l.variants.bare?.instructions;
+    // Each variant against the bare app of its own framework.
+    const bareOf = (variant) =>
+      (variant.startsWith('fastify-') ? l.variants['fastify-bare'] : l.variants.bare)?.instructions;
     const pulse = l.variants.pulse?.instructions;
     const table = [...rows];
     for (const [variant, v] of Object.entries(l.variants)) {
+      const bare = bareOf(variant);
       table.push([
         v.label,
         v.instructions.toLocaleString('en-US'),
-        bare === undefined || variant === 'bare'
+        bare === undefined || variant.endsWith('bare')
           ? ''
           : `${signed((v.instructions - bare) / 1000, 1)}k (×${fmt(v.instructions / bare, 3)})`,
         pulse === undefined || !variant.startsWith('pulse-') ? '' : `${signed((pulse - v.instructions) / 1000, 1)}k`,
@@ -140,7 +147,7 @@ function renderInstructions(summary) {
 }
 
 export function renderSuite(summary, chartFile) {
-  if (summary.benchmark === 'http-parts-instructions') return renderInstructions(summary);
+  if (INSTRUCTION_SUITES.has(summary.benchmark)) return renderInstructions(summary);
   const variants = variantOrder(summary);
   const labelOf = (v) => Object.values(summary.lines).find((l) => l.variants[v])?.variants[v].label ?? v;
   const first = summary.lines[linesOf(summary)[0]];
@@ -285,14 +292,20 @@ export function renderPerformanceDoc(sections) {
 }
 
 /** Suites in a fixed order, so the page reads the same whatever the directory listing says. */
-const ORDER = ['http-overhead', 'http-parts-instructions', 'realistic-request', 'fastify-overhead'];
+const ORDER = [
+  'http-overhead',
+  'http-parts-instructions',
+  'realistic-request',
+  'fastify-overhead',
+  'fastify-instructions',
+];
 
 /** docs/performance.md and its charts ({ file: svg }) from the published summaries. */
 export function renderPage(summaries) {
   const sorted = [...summaries].sort((a, b) => (ORDER.indexOf(a.benchmark) >>> 0) - (ORDER.indexOf(b.benchmark) >>> 0));
   const charts = {};
   const sections = sorted.map((summary) => {
-    if (summary.benchmark === 'http-parts-instructions') return renderSuite(summary);
+    if (INSTRUCTION_SUITES.has(summary.benchmark)) return renderSuite(summary);
     const chart = `performance-${summary.benchmark}.svg`;
     charts[chart] = renderChartSvg(summary);
     return renderSuite(summary, chart);

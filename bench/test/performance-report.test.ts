@@ -174,6 +174,37 @@ describe('instructions per request (parts.mjs)', () => {
     expect(page).toContain('| Pulse without: x-trace-id response header | 430,000 | +20.0k (×1.049) | +5.0k | −1.0k |');
   });
 
+  it('compares Fastify variants with bare Fastify, not bare Express', () => {
+    const fastify = {
+      ...parts,
+      benchmark: 'fastify-instructions',
+      what: { 'fastify-bare': 'bare Fastify', 'fastify-pulse': 'Pulse on Fastify' },
+      rows: [
+        {
+          line: '24',
+          version: 'v24.22.3',
+          variant: 'fastify-bare',
+          perRequest: 300000,
+          compile: 0,
+          gc: 0,
+          without: 300000,
+        },
+        {
+          line: '24',
+          version: 'v24.22.3',
+          variant: 'fastify-pulse',
+          perRequest: 330000,
+          compile: 0,
+          gc: 0,
+          without: 330000,
+        },
+      ],
+    };
+    const page = renderSuite(summarise(fastify));
+    expect(page).toContain('## Fastify 5: instructions per request');
+    expect(page).toContain('| Pulse on Fastify | 330,000 | +30.0k (×1.100) |');
+  });
+
   it('draws no chart for it (renderPage)', () => {
     const { charts, markdown } = renderPage([summarise(parts), summarise(results())]);
     expect(Object.keys(charts)).toEqual(['performance-http-overhead.svg']);
