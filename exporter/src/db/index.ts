@@ -16,6 +16,7 @@ import {
   isNodeRedisClient,
   isNodeRedisModule,
   nodeRedisPublishes,
+  patchNodeRedis4,
   patchNodeRedisModule,
   trackNodeRedisClient,
 } from './node-redis';
@@ -131,8 +132,10 @@ export function createDbSignal(core: PulseCore): { api: DbApi } {
 
   const enableIoredis = (mod: unknown, filename: string | undefined): void =>
     enableRedisModule(mod, filename, 'ioredis', IOREDIS_CHANNELS_SINCE, ioredisPublishes, patchIoredisModule);
-  const enableNodeRedis = (mod: unknown, filename: string | undefined, name: string): void =>
+  const enableNodeRedis = (mod: unknown, filename: string | undefined, name: string): void => {
+    if (patchNodeRedis4(mod, filename)) return; // 4.x: recorded by wrapping its commands queue
     enableRedisModule(mod, filename, name, NODE_REDIS_CHANNELS_SINCE, nodeRedisPublishes, patchNodeRedisModule);
+  };
 
   /** A knex client met for the first time: its driver and pool. */
   const onKnexClient = (client: object): void => {

@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import { dirname, join, sep } from 'node:path';
 import type { QueryObservation } from './hub';
 import type { RedisTraceContext } from './redis-channels';
 import {
@@ -18,7 +20,11 @@ import { isTrackedRedisClient, redisServerName, trackRedisClient, wrapConnectOnc
 // clients, client pools and cluster nodes alike. A MULTI batch is the `MULTI` operation; a
 // PIPELINE batch is not an operation (its commands are, see redis-channels.ts).
 //
-// node-redis 4 and 5 before 5.12 publish nothing: Pulse warns and records none of their commands.
+// node-redis 4 (`redis` 4.x, `@redis/client` 1.x) publishes nothing: Pulse wraps the one method
+// every command goes through, RedisCommandsQueue.prototype.addCommand (the method 5.12's own
+// command tracing wraps too), and counts as above — a MULTI (MULTI, its commands and EXEC share a
+// chainId) is one `MULTI` operation ended by EXEC's reply, a pipeline's commands one each.
+// node-redis 5 before 5.12 publishes nothing either and is not wrapped: Pulse warns about it.
 //
 // For the connection gauges this file wraps RedisClient.prototype.connect of the copies it can
 // find, to register the client; commands awaiting replies are counted per client id from the
@@ -122,6 +128,11 @@ function clientPrototype(mod: NodeRedisModuleLike): object | null {
 
 export function patchNodeRedisModule(mod: unknown): void {
   if (!isNodeRedisModule(mod) || !nodeRedisPublishes(mod)) return;
+  wrapClientConnect(mod as NodeRedisModuleLike);
+}
+
+/** Registers each client of this copy for the connection gauges when it connects. */
+function wrapClientConnect(mod: NodeRedisModuleLike): void {
   let proto: object | null = clientPrototype(mod as NodeRedisModuleLike);
   while (proto !== null && !Object.prototype.hasOwnProperty.call(proto, 'connect')) {
     proto = Object.getPrototypeOf(proto) as object | null;
@@ -130,5 +141,96 @@ export function patchNodeRedisModule(mod: unknown): void {
     wrapConnectOnce(proto as Record<PropertyKey, unknown>, kPatched, (client) => {
       if (recordingRedis()) trackNodeRedisClient(client);
     });
+  }
+}
+
+const kPatched4 = Symbol.for('pulse.db.node-redis4.queue.patched');
+
+interface QueueOptionsLike {
+  chainId?: unknown;
+}
+type AddCommand = (this: unknown, args: unknown, options?: QueueOptionsLike) => unknown;
+
+/** The commands-queue module of the @redis/client 1.x copy `filename` (its or `redis` 4's main file) belongs to. */
+function queueModuleOf(filename: string): unknown {
+  const file = 'dist' + sep + 'lib' + sep + 'client' + sep + 'commands-queue.js';
+  const own = sep + '@redis' + sep + 'client' + sep + 'dist' + sep + 'index.js';
+  const req = createRequire(filename);
+  return filename.endsWith(own)
+    ? req(join(dirname(filename), 'lib', 'client', 'commands-queue.js'))
+    : req(req.resolve('@redis/client/' + file.split(sep).join('/')));
+}
+
+/** node-redis 4's client has these executors (5.x has neither). */
+function isNodeRedis4(mod: NodeRedisModuleLike): boolean {
+  const proto = Object.getPrototypeOf((mod.createClient as () => object)()) as {
+    commandsExecutor?: unknown;
+    multiExecutor?: unknown;
+  } | null;
+  return typeof proto?.commandsExecutor === 'function' && typeof proto.multiExecutor === 'function';
+}
+
+/** Open MULTI transactions by chainId, between their MULTI and their EXEC being queued. */
+const transactions = new Map<unknown, QueryObservation>();
+
+function observeReply(reply: unknown, obs: QueryObservation): void {
+  if (reply instanceof Promise) {
+    reply.then(
+      () => obs.end(undefined, undefined),
+      (err: unknown) => obs.end(err, undefined),
+    );
+  } else obs.end(undefined, undefined);
+}
+
+/** Ends `obs` when the command's reply (or error) arrives, or at once if sending threw. */
+function sendObserved(send: () => unknown, obs: QueryObservation | undefined): unknown {
+  let reply: unknown;
+  try {
+    reply = send();
+  } catch (err) {
+    obs?.end(err, undefined);
+    throw err;
+  }
+  if (obs !== undefined) observeReply(reply, obs);
+  return reply;
+}
+
+/** One queued command: an operation, part of a transaction, or a transaction's start or end. */
+function queued(args: unknown, options: QueueOptionsLike | undefined, send: () => unknown): unknown {
+  if (!recordingRedis() || !Array.isArray(args)) return send();
+  const chainId = options?.chainId;
+  const name = String(args[0]).toUpperCase();
+  if (chainId === undefined) return sendObserved(send, startCommand({ command: name, args }));
+  if (name === 'MULTI' && !transactions.has(chainId)) transactions.set(chainId, startTransaction());
+  if (name !== 'EXEC') return send();
+  const obs = transactions.get(chainId);
+  transactions.delete(chainId);
+  return sendObserved(send, obs);
+}
+
+/**
+ * node-redis 4: wraps the commands queue's addCommand of this copy. Returns false for any other
+ * version (or a copy whose files are not where 4.x keeps them), which is then warned about.
+ */
+export function patchNodeRedis4(mod: unknown, filename: string | undefined): boolean {
+  if (filename === undefined || !isNodeRedisModule(mod) || nodeRedisPublishes(mod)) return false;
+  try {
+    if (!isNodeRedis4(mod as NodeRedisModuleLike)) return false;
+    const queueModule = queueModuleOf(filename) as { default?: { prototype?: Record<PropertyKey, unknown> } };
+    const proto = queueModule.default?.prototype;
+    if (proto === undefined || typeof proto.addCommand !== 'function') return false;
+    if (proto[kPatched4] === true) {
+      wrapClientConnect(mod as NodeRedisModuleLike);
+      return true;
+    }
+    const original = proto.addCommand as AddCommand;
+    proto.addCommand = function addCommand(this: unknown, args: unknown, options?: QueueOptionsLike): unknown {
+      return queued(args, options, () => original.call(this, args, options));
+    };
+    proto[kPatched4] = true;
+    wrapClientConnect(mod as NodeRedisModuleLike);
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -47,7 +47,7 @@ export interface DbOptions {
   knex?: DriverSwitch;
   /** Instrument ioredis (≥ 5.11, through its diagnostics_channel TracingChannels): commands, MULTI, connections. Default false. */
   ioredis?: DriverSwitch;
-  /** Instrument node-redis (`redis` ≥ 5.12, through its diagnostics_channel TracingChannels): commands, MULTI, connections. Default false. */
+  /** Instrument node-redis (`redis` ≥ 5.12 through its diagnostics_channel TracingChannels; 4.x by wrapping its commands queue): commands, MULTI, connections. Default false. */
   redis?: DriverSwitch;
   /** Slow query log (slow Redis commands too); `false` turns it off. */
   slowQueries?: SlowQueryOptions | false;

@@ -1,12 +1,15 @@
 /**
  * Redis through the whole product: createPulse({ db: { ioredis: true, redis: true } }) on an
- * Express app whose router (its own module, async handlers) reads from Redis with both clients;
+ * Express app whose router (its own module, async handlers) reads from Redis with each client
+ * (ioredis, node-redis 6 and node-redis 4);
  * a real Prometheus scrapes /metrics. A loop of awaited GETs in one request is an N+1 with the
  * route template; the same GETs issued together are not.
  */
 import { randomBytes } from 'node:crypto';
 import IORedis from 'ioredis';
 import { createClient } from 'redis';
+// node-redis 4, loaded before createPulse: `redis: true` finds its @redis/client 1.x copy too.
+import { createClient as createClient4 } from 'redis4';
 import request from 'supertest';
 import { Registry } from 'prom-client';
 import { createPulse } from '../../src/index';
@@ -29,6 +32,7 @@ const RELATED = 6;
 let loki: LokiReceiver;
 let ioredis: IORedis;
 let nodeRedis: ReturnType<typeof createClient>;
+let nodeRedis4: ReturnType<typeof createClient4>;
 let pulse: Pulse;
 let server: RunningApp;
 let prom: PrometheusHandle;
@@ -45,6 +49,8 @@ beforeAll(async () => {
   ioredis = new IORedis(URL);
   nodeRedis = createClient({ url: URL });
   await nodeRedis.connect();
+  nodeRedis4 = createClient4({ url: URL });
+  await nodeRedis4.connect();
   const ids = Array.from({ length: RELATED }, (_, i) => String(100 + i));
   await ioredis.sadd(`${prefix}related:1`, ...ids);
   for (const id of ids) await ioredis.set(`${prefix}name:${id}`, `Product ${id}`);
@@ -59,7 +65,12 @@ beforeAll(async () => {
     name: (id) => nodeRedis.get(`${prefix}name:${id}`),
     names: (ids) => Promise.all(ids.map((id) => nodeRedis.get(`${prefix}name:${id}`))),
   };
-  app = createApp(pulse, { io, nr });
+  const nr4: CatalogStore = {
+    related: (id) => nodeRedis4.sMembers(`${prefix}related:${id}`),
+    name: (id) => nodeRedis4.get(`${prefix}name:${id}`),
+    names: (ids) => Promise.all(ids.map((id) => nodeRedis4.get(`${prefix}name:${id}`))),
+  };
+  app = createApp(pulse, { io, nr, nr4 });
   server = await listen(app);
   prom = await startPrometheus({ targets: [{ job: JOB, address: `127.0.0.1:${server.port}` }] });
 });
@@ -71,22 +82,24 @@ afterAll(async () => {
   if (keys?.length) await ioredis.del(...keys);
   await ioredis?.quit();
   await nodeRedis?.quit();
+  await nodeRedis4?.quit();
   await pulse?.shutdown();
   await loki?.stop();
 });
 
-it('counts the commands per route and finds the N+1 loop, for both clients, in Prometheus', async () => {
-  for (const client of ['io', 'nr']) {
+it('counts the commands per route and finds the N+1 loop, for each client, in Prometheus', async () => {
+  for (const client of ['io', 'nr', 'nr4']) {
     const names = await request(app).get(`/api/${client}/products/1/related`).expect(200);
     expect(names.body).toHaveLength(RELATED);
     await request(app).get(`/api/${client}/products/1/related-batched`).expect(200);
   }
 
-  await loki.waitFor((entries) => entries.filter((e) => e.labels.event_kind === 'n_plus_one').length >= 2);
+  await loki.waitFor((entries) => entries.filter((e) => e.labels.event_kind === 'n_plus_one').length >= 3);
   const n1 = loki.events().filter((e) => e.labels.event_kind === 'n_plus_one');
   expect(n1.map((e) => e.metadata.http_route).sort()).toEqual([
     '/api/io/products/:id/related',
     '/api/nr/products/:id/related',
+    '/api/nr4/products/:id/related',
   ]);
   for (const finding of n1) {
     expect(finding.json).toMatchObject({ db_system_name: 'redis', db_operation_name: 'GET', count: RELATED });
@@ -101,7 +114,7 @@ it('counts the commands per route and finds the N+1 loop, for both clients, in P
       `sum by (http_route) (pulse_db_route_queries_total{job="${JOB}",db_system_name="redis",db_operation_name="GET"})`,
     );
     perRoute = Object.fromEntries(v.map((s) => [s.metric.http_route, s.value]));
-    if (Object.keys(perRoute).length === 4) break;
+    if (Object.keys(perRoute).length === 6) break;
     await new Promise((r) => setTimeout(r, 500));
   }
   expect(perRoute).toEqual({
@@ -109,16 +122,19 @@ it('counts the commands per route and finds the N+1 loop, for both clients, in P
     '/api/io/products/:id/related-batched': RELATED,
     '/api/nr/products/:id/related': RELATED,
     '/api/nr/products/:id/related-batched': RELATED,
+    '/api/nr4/products/:id/related': RELATED,
+    '/api/nr4/products/:id/related-batched': RELATED,
   });
   const findings = await prom.query(`sum by (http_route) (pulse_db_n_plus_one_total{job="${JOB}"})`);
   expect(Object.fromEntries(findings.map((s) => [s.metric.http_route, s.value]))).toEqual({
     '/api/io/products/:id/related': 1,
     '/api/nr/products/:id/related': 1,
+    '/api/nr4/products/:id/related': 1,
   });
   const connected = await prom.query(
     `sum(db_client_connection_count{job="${JOB}",db_client_connection_pool_name="127.0.0.1:6379/0"})`,
   );
-  expect(connected[0]?.value).toBe(2);
+  expect(connected[0]?.value).toBe(3);
   const scrapeText = await request(app).get('/metrics').expect(200);
   expect(scrapeText.text).not.toContain(prefix);
 });
