@@ -81,13 +81,14 @@ describe('HTTP metrics on real Prometheus', () => {
     expect(byRoute(diff)).toEqual({ '/api/:version/items/:id': 300, '/fail': 30, '/slow': 4 });
 
     // increase() needs a sample from before phase B in its window, and extrapolates to the
-    // window's edges: close, not exact.
+    // window's edges: close, not exact. With the few scrapes a slow CI machine fits in the window,
+    // extrapolation reaches up to twice the raw difference (500 for 300 seen on a loaded run).
     const rangeB = `${Math.ceil(tB - tA) + 2}s`;
     const increase = byRoute(
       await prom.query(`sum by (http_route) (increase(${M}_count{job="${JOB}"}[${rangeB}]))`, tB),
     );
     expect(increase['/api/:version/items/:id']).toBeGreaterThan(200);
-    expect(increase['/api/:version/items/:id']).toBeLessThan(450);
+    expect(increase['/api/:version/items/:id']).toBeLessThanOrEqual(600);
 
     // Error ratio as the dashboards compute it: 5xx over all, from the same histogram.
     const ratio = await prom.query(
